@@ -1,0 +1,16 @@
+//! The use cases of the auth service, written against ports.
+//!
+//! This crate owns *what the service does*: `upsertUser` with its verify-then-change flow and the user
+//! queries. It talks to the outside world only through the traits in [`ports`], so every use case can be
+//! tested with mockall mocks and no database or runtime beyond the test's own.
+//!
+//! It must import nothing but `domain` and small utility crates: no sqlx, axum, async-graphql, bcrypt or
+//! tokio. Adapters depend on it, never the other way round.
+
+pub mod ports;
+mod users;
+
+pub use users::{QueryError, UpsertUserError, UpsertUserInput, UserService, UserUseCases};
+
+#[cfg(any(test, feature = "mocks"))]
+pub use users::MockUserUseCases;

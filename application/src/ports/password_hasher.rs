@@ -1,0 +1,36 @@
+use async_trait::async_trait;
+use domain::{Password, PasswordHash};
+
+/// Failures of a hasher that are not "the password does not match".
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// The stored hash is not in a format this hasher can read. Data corruption, not a user mistake.
+    #[error("stored password hash is malformed")]
+    MalformedHash(#[source] anyhow::Error),
+    /// Anything else: the worker pool is gone, the hashing library failed.
+    #[error("password hashing failed")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+/// One-way password hashing.
+///
+/// Hashing is deliberately slow, so implementations MUST run it off the async executor and SHOULD bound
+/// how many run at once, so that other requests keep flowing while hashing saturates the CPU.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordHasher: Send + Sync + 'static {
+    /// Hashes a policy-conforming password with a fresh salt. The whole password is hashed: the domain
+    /// already refuses passwords the algorithm would truncate.
+    ///
+    /// # Errors
+    /// - [`HashError::Unexpected`] if hashing could not be carried out.
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError>;
+
+    /// Whether `password` is the one `hash` was made from. A mismatch is `Ok(false)`, never an error.
+    /// Hashes made by other implementations of the same algorithm (any cost, any variant prefix) MUST verify.
+    ///
+    /// # Errors
+    /// - [`HashError::MalformedHash`] if `hash` cannot be parsed.
+    /// - [`HashError::Unexpected`] if verification could not be carried out.
+    async fn verify(&self, password: &Password, hash: &PasswordHash) -> Result<bool, HashError>;
+}

@@ -1,0 +1,339 @@
+//! Use-case tests: every port is a mockall mock, so each test states exactly which calls may happen.
+//! A mock with no expectation panics if called, which is how "nothing is written" is asserted.
+
+use chrono::{DateTime, TimeZone, Utc};
+use domain::{Email, PasswordHash, User, UserId};
+use mockall::Sequence;
+use mockall::predicate::eq;
+
+use super::*;
+use crate::ports::{
+    CreateUserError, MockClock, MockPasswordHasher, MockUserRepository, NewUser, RepositoryError,
+};
+
+fn at(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_700_000_000 + seconds, 0)
+        .single()
+        .expect("valid timestamp")
+}
+
+fn stored(id: i64, email: &str, hash: &str) -> User {
+    User {
+        id: UserId::try_new(id).expect("positive"),
+        email: Email::parse(email).expect("valid"),
+        password_hash: PasswordHash::new(hash.to_owned()),
+        created_at: at(0),
+        updated_at: at(0),
+    }
+}
+
+fn input(email: &str, password: &str, new_password: Option<&str>) -> UpsertUserInput {
+    UpsertUserInput {
+        email: email.to_owned(),
+        password: password.to_owned(),
+        new_password: new_password.map(str::to_owned),
+    }
+}
+
+/// A hasher whose hash of `p` is `hash(p)` and which verifies by comparing, so flows are easy to read.
+fn readable_hasher() -> MockPasswordHasher {
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_hash()
+        .returning(|p| Ok(PasswordHash::new(format!("hash({})", p.expose()))));
+    hasher
+        .expect_verify()
+        .returning(|p, h| Ok(h.expose() == format!("hash({})", p.expose())));
+    hasher
+}
+
+fn clock_at(seconds: i64) -> MockClock {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(at(seconds));
+    clock
+}
+
+fn service(
+    repository: MockUserRepository,
+    hasher: MockPasswordHasher,
+    clock: MockClock,
+) -> UserService<MockUserRepository, MockPasswordHasher, MockClock> {
+    UserService::new(repository, hasher, clock)
+}
+
+#[tokio::test]
+async fn invalid_input_reports_every_field_and_touches_no_port() {
+    let svc = service(
+        MockUserRepository::new(),
+        MockPasswordHasher::new(),
+        MockClock::new(),
+    );
+    let err = svc
+        .upsert_user(input("nope", "weak", Some("alsoweak")))
+        .await
+        .expect_err("invalid");
+    let UpsertUserError::InvalidInput(errors) = err else {
+        panic!("expected InvalidInput, got {err:?}")
+    };
+    let fields: Vec<&str> = errors.fields().iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["email", "password", "newPassword"]);
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_created_with_a_hash_and_the_clocks_time() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email().returning(|_| Ok(None));
+    repo.expect_create()
+        .withf(|new: &NewUser| {
+            new.email.as_str() == "my-email2@msn.com"
+                && new.password_hash.expose() == "hash(MyPassword1!)"
+                && new.created_at == at(5)
+        })
+        .times(1)
+        .returning(|new| {
+            Ok(User {
+                id: UserId::try_new(7).expect("id"),
+                email: new.email,
+                password_hash: new.password_hash,
+                created_at: new.created_at,
+                updated_at: new.created_at,
+            })
+        });
+    let svc = service(repo, readable_hasher(), clock_at(5));
+    let user = svc
+        .upsert_user(input("My-Email2@MSN.com", "MyPassword1!", None))
+        .await
+        .expect("created");
+    assert_eq!(user.id.get(), 7);
+    assert_eq!(user.email.as_str(), "my-email2@msn.com");
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_is_a_client_error_and_writes_nothing() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    let svc = service(repo, readable_hasher(), MockClock::new());
+    let err = svc
+        .upsert_user(input("a@b.co", "OtherPass1!", Some("MyPassword2!")))
+        .await
+        .expect_err("wrong");
+    assert!(
+        matches!(err, UpsertUserError::InvalidCurrentPassword),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn no_new_password_returns_the_stored_user_untouched() {
+    let mut repo = MockUserRepository::new();
+    let existing = stored(1, "a@b.co", "hash(MyPassword1!)");
+    let returned = existing.clone();
+    repo.expect_find_by_email()
+        .returning(move |_| Ok(Some(returned.clone())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    let svc = service(repo, hasher, MockClock::new());
+    let user = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect("unchanged");
+    assert_eq!(user, existing);
+}
+
+#[tokio::test]
+async fn the_same_new_password_is_no_change_and_is_not_hashed() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    let svc = service(repo, hasher, MockClock::new());
+    let user = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword1!")))
+        .await
+        .expect("unchanged");
+    assert_eq!(user.updated_at, at(0));
+}
+
+#[tokio::test]
+async fn a_new_password_is_hashed_and_compare_and_set_against_the_verified_hash() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    repo.expect_replace_password_hash()
+        .withf(|id, expected, new, when| {
+            id.get() == 1
+                && expected.expose() == "hash(MyPassword1!)"
+                && new.expose() == "hash(MyPassword2!)"
+                && *when == at(9)
+        })
+        .times(1)
+        .returning(|_, _, new, when| {
+            let mut user = stored(1, "a@b.co", new.expose());
+            user.updated_at = when;
+            Ok(Some(user))
+        });
+    let svc = service(repo, readable_hasher(), clock_at(9));
+    let user = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword2!")))
+        .await
+        .expect("changed");
+    assert_eq!(user.password_hash.expose(), "hash(MyPassword2!)");
+    assert_eq!(user.updated_at, at(9));
+}
+
+#[tokio::test]
+async fn losing_a_creation_race_takes_the_existing_user_path() {
+    let mut repo = MockUserRepository::new();
+    let mut seq = Sequence::new();
+    repo.expect_find_by_email()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(None));
+    repo.expect_create()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Err(CreateUserError::EmailTaken));
+    repo.expect_find_by_email()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(Some(stored(3, "a@b.co", "hash(MyPassword1!)"))));
+    let svc = service(repo, readable_hasher(), clock_at(1));
+    let user = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect("winner's user");
+    assert_eq!(user.id.get(), 3);
+}
+
+#[tokio::test]
+async fn losing_a_password_race_re_verifies_against_the_winners_hash() {
+    let mut repo = MockUserRepository::new();
+    let mut seq = Sequence::new();
+    repo.expect_find_by_email()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    repo.expect_replace_password_hash()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _, _, _| Ok(None));
+    repo.expect_find_by_email()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(Winner123!)"))));
+    let svc = service(repo, readable_hasher(), clock_at(1));
+    let err = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword2!")))
+        .await
+        .expect_err("lost");
+    assert!(
+        matches!(err, UpsertUserError::InvalidCurrentPassword),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_race_that_never_settles_ends_in_conflict_after_bounded_attempts() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email().times(3).returning(|_| Ok(None));
+    repo.expect_create()
+        .times(3)
+        .returning(|_| Err(CreateUserError::EmailTaken));
+    let svc = service(repo, readable_hasher(), clock_at(1));
+    let err = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect_err("conflict");
+    assert!(matches!(err, UpsertUserError::Conflict), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unavailable_store_is_reported_as_unavailable() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email().returning(|_| {
+        Err(RepositoryError::Unavailable(anyhow::anyhow!(
+            "connection refused"
+        )))
+    });
+    let svc = service(repo, MockPasswordHasher::new(), MockClock::new());
+    let err = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect_err("down");
+    assert!(matches!(err, UpsertUserError::Unavailable(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn user_by_id_refuses_non_ids_and_passes_real_ones_through() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_id()
+        .with(eq(UserId::try_new(42).expect("id")))
+        .times(1)
+        .returning(|_| Ok(None));
+    let svc = service(repo, MockPasswordHasher::new(), MockClock::new());
+    assert!(svc.user("42").await.expect("ok").is_none());
+    let err = svc.user("abc").await.expect_err("not an id");
+    let QueryError::InvalidInput(errors) = err else {
+        panic!("expected InvalidInput")
+    };
+    assert_eq!(errors.fields()[0].field, "id");
+}
+
+#[tokio::test]
+async fn user_by_email_looks_up_the_normalised_form() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .withf(|e: &Email| e.as_str() == "alice@example.com")
+        .times(1)
+        .returning(|_| Ok(Some(stored(1, "alice@example.com", "h"))));
+    let svc = service(repo, MockPasswordHasher::new(), MockClock::new());
+    let user = svc
+        .user_by_email(" Alice@Example.com ")
+        .await
+        .expect("ok")
+        .expect("found");
+    assert_eq!(user.id.get(), 1);
+    let err = svc
+        .user_by_email("not-an-email")
+        .await
+        .expect_err("invalid");
+    assert!(matches!(err, QueryError::InvalidInput(_)));
+}
+
+#[tokio::test]
+async fn users_checks_the_page_size_cap_and_the_cursor() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_list()
+        .withf(|after, first| {
+            *after == Some(UserId::try_new(10).expect("id")) && first.get() == 1000
+        })
+        .times(1)
+        .returning(|_, _| Ok(vec![]));
+    let svc = service(repo, MockPasswordHasher::new(), MockClock::new());
+    assert!(
+        svc.users(1000, Some("10".to_owned()))
+            .await
+            .expect("ok")
+            .is_empty()
+    );
+    let err = svc
+        .users(1001, Some("x".to_owned()))
+        .await
+        .expect_err("over the cap");
+    let QueryError::InvalidInput(errors) = err else {
+        panic!("expected InvalidInput")
+    };
+    let fields: Vec<&str> = errors.fields().iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["first", "after"]);
+}
+
+#[test]
+fn debug_of_the_input_never_shows_passwords() {
+    let shown = format!(
+        "{:?}",
+        input("a@b.co", "MyPassword1!", Some("MyPassword2!"))
+    );
+    assert!(!shown.contains("MyPassword"), "{shown}");
+}

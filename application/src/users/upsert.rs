@@ -1,0 +1,96 @@
+use std::fmt;
+
+use domain::{PasswordChange, UpsertCommand, User};
+
+use super::{UpsertUserError, UserService};
+use crate::ports::{Clock, CreateUserError, NewUser, PasswordHasher, UserRepository};
+
+/// How often a lost race is retried before giving up with [`UpsertUserError::Conflict`]. Each retry
+/// re-reads the user, so this only runs out if the same account keeps changing under us.
+const MAX_ATTEMPTS: usize = 3;
+
+/// `upsertUser`'s input exactly as a client sent it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UpsertUserInput {
+    pub email: String,
+    pub password: String,
+    pub new_password: Option<String>,
+}
+
+impl fmt::Debug for UpsertUserInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpsertUserInput")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .field(
+                "new_password",
+                &self.new_password.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl<R, H, C> UserService<R, H, C>
+where
+    R: UserRepository,
+    H: PasswordHasher,
+    C: Clock,
+{
+    /// The seed's `UsersService.upsertUser`, made safe under concurrency: a lost creation race falls through
+    /// to the existing-user path, and a password change is a compare-and-set against the hash that was
+    /// verified, so two changes from the same old password cannot both win.
+    pub(super) async fn upsert(&self, input: UpsertUserInput) -> Result<User, UpsertUserError> {
+        let command =
+            UpsertCommand::parse(&input.email, &input.password, input.new_password.as_deref())
+                .map_err(UpsertUserError::InvalidInput)?;
+        for _ in 0..MAX_ATTEMPTS {
+            let outcome = match self.repository.find_by_email(&command.email).await? {
+                None => self.try_create(&command).await?,
+                Some(user) => self.try_update(&command, user).await?,
+            };
+            if let Some(user) = outcome {
+                return Ok(user);
+            }
+        }
+        Err(UpsertUserError::Conflict)
+    }
+
+    /// `Ok(None)` when another request created the same email first.
+    async fn try_create(&self, command: &UpsertCommand) -> Result<Option<User>, UpsertUserError> {
+        let password_hash = self.hasher.hash(&command.password).await?;
+        let new_user = NewUser {
+            email: command.email.clone(),
+            password_hash,
+            created_at: self.clock.now(),
+        };
+        match self.repository.create(new_user).await {
+            Ok(user) => Ok(Some(user)),
+            Err(CreateUserError::EmailTaken) => Ok(None),
+            Err(CreateUserError::Repository(e)) => Err(e.into()),
+        }
+    }
+
+    /// `Ok(None)` when the password changed between our read and our write.
+    async fn try_update(
+        &self,
+        command: &UpsertCommand,
+        user: User,
+    ) -> Result<Option<User>, UpsertUserError> {
+        if !self
+            .hasher
+            .verify(&command.password, &user.password_hash)
+            .await?
+        {
+            return Err(UpsertUserError::InvalidCurrentPassword);
+        }
+        let PasswordChange::To(new_password) = command.password_change() else {
+            return Ok(Some(user));
+        };
+        let new_hash = self.hasher.hash(&new_password).await?;
+        let updated = self
+            .repository
+            .replace_password_hash(user.id, &user.password_hash, &new_hash, self.clock.now())
+            .await?;
+        Ok(updated)
+    }
+}
