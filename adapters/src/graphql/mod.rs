@@ -1,0 +1,59 @@
+//! The GraphQL API: the course's schema, served by async-graphql.
+
+mod errors;
+mod guards;
+mod mutation;
+mod query;
+mod types;
+
+use std::sync::Arc;
+
+use application::UserUseCases;
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+
+pub use guards::PASSWORD_FIELDS;
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The use cases every resolver reaches through the schema's data.
+pub type SharedUseCases = Arc<dyn UserUseCases>;
+
+/// Limits that keep one request's cost bounded. Introspection needs a depth of about 13.
+pub const MAX_DEPTH: usize = 16;
+/// `users(first: 1000)` with every `User` field costs about 4,000; far above that is abuse.
+pub const MAX_COMPLEXITY: usize = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaSettings {
+    pub introspection: bool,
+}
+
+/// The schema without data, enough to print its SDL.
+pub fn schema_builder(
+    settings: SchemaSettings,
+) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(guards::RequestGuards);
+    if settings.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
+}
+
+pub fn build_schema(use_cases: SharedUseCases, settings: SchemaSettings) -> AppSchema {
+    schema_builder(settings).data(use_cases).finish()
+}
+
+/// The schema's SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder(SchemaSettings {
+        introspection: true,
+    })
+    .finish()
+    .sdl()
+}

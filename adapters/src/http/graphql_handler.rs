@@ -1,0 +1,151 @@
+//! `/graphql` over HTTP, written out rather than taken from async-graphql-axum so each refusal is explicit:
+//! one operation per request, JSON bodies only, a size cap, and no mutations over GET.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::problem::problem;
+
+pub(super) async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if !is_json(&headers) {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "POST /graphql takes a JSON body: send Content-Type: application/json.",
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "The request body is too large.",
+            );
+        }
+        Err(_) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "The request body could not be read.",
+            );
+        }
+    };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BATCH_NOT_SUPPORTED",
+            "Batched requests are not supported: send one operation per request.",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            let message = format!("The body is not a GraphQL request ({e}).");
+            return problem(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
+        }
+    };
+    execute(&state, request).await
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+pub(super) async fn get(
+    State(state): State<AppState>,
+    params: Result<Query<GetParams>, QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "The query string could not be parsed.",
+        );
+    };
+    let GetParams {
+        query: Some(query),
+        operation_name,
+        variables,
+    } = params
+    else {
+        return if state.graphiql {
+            Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+        } else {
+            problem(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "GraphiQL is disabled; POST GraphQL requests to /graphql.",
+            )
+        };
+    };
+    if is_mutation(&query, operation_name.as_deref()) {
+        let mut response = problem(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Mutations are only accepted over POST.",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(raw) = variables {
+        match serde_json::from_str(&raw) {
+            Ok(variables) => request = request.variables(variables),
+            Err(e) => {
+                let message = format!("The variables parameter is not a JSON object ({e}).");
+                return problem(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
+            }
+        }
+    }
+    execute(&state, request).await
+}
+
+async fn execute(state: &AppState, request: async_graphql::Request) -> Response {
+    let response = state.schema.execute(request).await;
+    axum::Json(response).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Whether the operation GET would run is a mutation. A document that does not parse is left to the
+/// executor, which reports it properly.
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match (&document.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(name)
+            .is_some_and(|op| op.node.ty == OperationType::Mutation),
+        (DocumentOperations::Multiple(ops), None) => {
+            ops.values().any(|op| op.node.ty == OperationType::Mutation)
+        }
+    }
+}

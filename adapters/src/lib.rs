@@ -1,0 +1,15 @@
+//! The adapters of the auth service: they implement the application's ports and drive its use cases.
+//!
+//! - [`postgres`]: `UserRepository` on PostgreSQL (sqlx), with the migrations and pool settings.
+//! - [`bcrypt`]: `PasswordHasher` on bcrypt, off the async executor and bounded to the core count.
+//! - [`clock`]: `Clock` on the system clock.
+//! - [`graphql`]: the GraphQL schema, its abuse limits, and the one place domain errors become GraphQL errors.
+//! - [`http`]: the axum router: `/graphql`, `/api/health` and `/api/ready`.
+//!
+//! Adapters know the application and the domain; neither of those may know any adapter.
+
+pub mod bcrypt;
+pub mod clock;
+pub mod graphql;
+pub mod http;
+pub mod postgres;

@@ -1,0 +1,12 @@
+//! Bootstrap: reads the configuration, wires the adapters to the use cases, and runs the server.
+//!
+//! This is the only crate that knows every other crate. It holds no business rules; if a decision here is
+//! not about configuration or wiring, it belongs in an inner crate.
+
+pub mod cli;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::Settings;
+pub use startup::Application;

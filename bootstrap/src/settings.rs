@@ -1,0 +1,222 @@
+//! Typed, layered configuration: defaults, then `auth.toml`, then `.env`, then the environment.
+//!
+//! Keys are the seed's `AUTH_DATABASE_URL` and `PORT`, and `AUTH_*` for everything else; in `auth.toml`
+//! the same keys appear without the prefix, in lower case. Unknown keys and bad values are refused with
+//! one line naming the key.
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use adapters::postgres::PoolSettings;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Value};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+pub const ENV_PREFIX: &str = "AUTH_";
+const TOML_FILE: &str = "auth.toml";
+const DOTENV_FILE: &str = ".env";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `PORT`
+    pub port: u16,
+    /// `AUTH_HOST`
+    pub host: IpAddr,
+    /// `AUTH_DATABASE_URL`
+    pub database_url: SecretString,
+    /// `AUTH_DB_MAX_CONNECTIONS`
+    #[validate(range(min = 1, max = 1000))]
+    pub db_max_connections: u32,
+    /// `AUTH_DB_ACQUIRE_TIMEOUT_MS`
+    #[validate(range(min = 1, max = 60_000))]
+    pub db_acquire_timeout_ms: u64,
+    /// `AUTH_DB_STATEMENT_TIMEOUT_MS`
+    #[validate(range(min = 1, max = 600_000))]
+    pub db_statement_timeout_ms: u64,
+    /// `AUTH_RUN_MIGRATIONS`
+    pub run_migrations: bool,
+    /// `AUTH_BCRYPT_COST`
+    #[validate(range(min = 4, max = 31))]
+    pub bcrypt_cost: u32,
+    /// `AUTH_BCRYPT_MAX_CONCURRENCY`; 0 means one per core.
+    #[validate(range(max = 1024))]
+    pub bcrypt_max_concurrency: usize,
+    /// `AUTH_GRAPHIQL`
+    pub graphiql: bool,
+    /// `AUTH_INTROSPECTION`
+    pub introspection: bool,
+    /// `AUTH_BODY_LIMIT_BYTES`
+    #[validate(range(min = 1024, max = 16_777_216))]
+    pub body_limit_bytes: usize,
+    /// `AUTH_SHUTDOWN_GRACE_MS`
+    #[validate(range(max = 600_000))]
+    pub shutdown_grace_ms: u64,
+    /// `AUTH_LOG_FORMAT`: `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// `AUTH_LOG_LEVEL`: a tracing filter such as `info` or `info,sqlx=warn`.
+    pub log_level: String,
+}
+
+/// The defaults, as the seed would run on a laptop with a local PostgreSQL.
+fn defaults() -> Dict {
+    let mut d = Dict::new();
+    let mut set = |k: &str, v: Value| {
+        d.insert(k.to_owned(), v);
+    };
+    set("port", 3000.into());
+    set("host", "0.0.0.0".into());
+    set(
+        "database_url",
+        "postgres://postgres@127.0.0.1:5432/auth".into(),
+    );
+    set("db_max_connections", 10.into());
+    set("db_acquire_timeout_ms", 3000.into());
+    set("db_statement_timeout_ms", 5000.into());
+    set("run_migrations", true.into());
+    set("bcrypt_cost", adapters::bcrypt::DEFAULT_COST.into());
+    set("bcrypt_max_concurrency", 0.into());
+    set("graphiql", true.into());
+    set("introspection", true.into());
+    set(
+        "body_limit_bytes",
+        adapters::http::DEFAULT_BODY_LIMIT.into(),
+    );
+    set("shutdown_grace_ms", 10_000.into());
+    set("log_format", "pretty".into());
+    set("log_level", "info,sqlx=warn".into());
+    d
+}
+
+impl Settings {
+    /// Loads from the working directory and the process environment.
+    ///
+    /// # Errors
+    /// One line naming the offending key.
+    pub fn load() -> Result<Self, String> {
+        Self::from_figment(Self::figment(Path::new(".")))
+    }
+
+    /// The layered sources, with files looked up in `dir`.
+    pub fn figment(dir: &Path) -> Figment {
+        Figment::from(Serialized::defaults(defaults()))
+            .merge(Toml::file(dir.join(TOML_FILE)))
+            .merge(Serialized::defaults(dotenv(&dir.join(DOTENV_FILE))))
+            .merge(Env::prefixed(ENV_PREFIX))
+            .merge(Env::raw().only(&["PORT"]))
+    }
+
+    /// # Errors
+    /// One line naming the offending key.
+    pub fn from_figment(figment: Figment) -> Result<Self, String> {
+        let settings: Self = figment
+            .extract()
+            .map_err(|e| format!("invalid configuration: {e}"))?;
+        settings.validate().map_err(|e| validation_line(&e))?;
+        settings.check_database_url()?;
+        Ok(settings)
+    }
+
+    fn check_database_url(&self) -> Result<(), String> {
+        use secrecy::ExposeSecret;
+        let url = self.database_url.expose_secret();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(())
+        } else {
+            Err("invalid configuration: AUTH_DATABASE_URL must be a postgres:// or postgresql:// URL".to_owned())
+        }
+    }
+
+    pub fn pool(&self) -> PoolSettings {
+        PoolSettings {
+            url: self.database_url.clone(),
+            max_connections: self.db_max_connections,
+            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
+            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+        }
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_millis(self.shutdown_grace_ms)
+    }
+}
+
+/// `.env` entries for our keys, parsed the way figment parses environment values. A missing file is
+/// simply no layer; an unreadable one is reported by key when extraction fails.
+fn dotenv(path: &Path) -> Dict {
+    let mut dict = Dict::new();
+    let Ok(entries) = dotenvy::from_path_iter(path) else {
+        return dict;
+    };
+    for (key, value) in entries.flatten() {
+        let name = if key == "PORT" {
+            Some("port".to_owned())
+        } else {
+            key.strip_prefix(ENV_PREFIX).map(str::to_ascii_lowercase)
+        };
+        if let Some(name) = name {
+            dict.insert(
+                name,
+                value
+                    .parse::<Value>()
+                    .unwrap_or_else(|never| match never {}),
+            );
+        }
+    }
+    dict
+}
+
+fn validation_line(errors: &validator::ValidationErrors) -> String {
+    let mut fields: Vec<_> = errors.field_errors().into_iter().collect();
+    fields.sort_by_key(|(field, _)| field.to_string());
+    let lines: Vec<String> = fields
+        .into_iter()
+        .map(|(field, errs)| {
+            let bounds = errs
+                .first()
+                .map(|e| {
+                    let min = e.params.get("min").map(ToString::to_string);
+                    let max = e.params.get("max").map(ToString::to_string);
+                    let got = e
+                        .params
+                        .get("value")
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    match (min, max) {
+                        (Some(min), Some(max)) => {
+                            format!("must be between {min} and {max}, got {got}")
+                        }
+                        (None, Some(max)) => format!("must be at most {max}, got {got}"),
+                        (Some(min), None) => format!("must be at least {min}, got {got}"),
+                        (None, None) => "is invalid".to_owned(),
+                    }
+                })
+                .unwrap_or_default();
+            format!("{} {bounds}", env_name(&field))
+        })
+        .collect();
+    format!("invalid configuration: {}", lines.join("; "))
+}
+
+fn env_name(field: &str) -> String {
+    if field == "port" {
+        "PORT".to_owned()
+    } else {
+        format!("{ENV_PREFIX}{}", field.to_ascii_uppercase())
+    }
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

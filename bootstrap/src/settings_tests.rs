@@ -1,0 +1,107 @@
+use figment::Jail;
+use secrecy::ExposeSecret;
+
+use super::*;
+
+fn load_in(jail: &Jail) -> Result<Settings, String> {
+    Settings::from_figment(Settings::figment(jail.directory()))
+}
+
+#[test]
+fn defaults_match_the_seed() {
+    Jail::expect_with(|jail| {
+        let s = load_in(jail).expect("defaults load");
+        assert_eq!(s.port, 3000);
+        assert_eq!(s.bcrypt_cost, 12);
+        assert!(s.run_migrations && s.graphiql && s.introspection);
+        assert_eq!(s.db_acquire_timeout_ms, 3000);
+        Ok(())
+    });
+}
+
+#[test]
+fn layers_apply_in_order_toml_then_dotenv_then_environment() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "auth.toml",
+            "bcrypt_cost = 10\nport = 4000\ngraphiql = false\n",
+        )?;
+        jail.create_file(".env", "AUTH_BCRYPT_COST=11\nPORT=5000\nUNRELATED=1\n")?;
+        jail.set_env("PORT", "6000");
+        jail.set_env("AUTH_DATABASE_URL", "postgres://u:secret@db:5432/auth");
+        let s = load_in(jail).expect("loads");
+        assert_eq!(s.bcrypt_cost, 11, ".env beats auth.toml");
+        assert_eq!(s.port, 6000, "the environment beats .env");
+        assert!(!s.graphiql, "auth.toml beats the defaults");
+        assert_eq!(
+            s.database_url.expose_secret(),
+            "postgres://u:secret@db:5432/auth"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn an_unknown_key_is_named() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_BCRYPT_COTS", "10");
+        let err = load_in(jail).expect_err("unknown key");
+        assert!(err.contains("bcrypt_cots"), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_bad_value_is_named() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PORT", "not-a-port");
+        let err = load_in(jail).expect_err("bad port");
+        assert!(err.contains("port") || err.contains("PORT"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn booleans_are_parsed_strictly() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_GRAPHIQL", "yes");
+        let err = load_in(jail).expect_err("not a boolean");
+        assert!(err.contains("graphiql"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn out_of_range_values_name_the_variable_and_the_bounds() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_BCRYPT_COST", "3");
+        let err = load_in(jail).expect_err("cost too low");
+        assert_eq!(
+            err,
+            "invalid configuration: AUTH_BCRYPT_COST must be between 4 and 31, got 3"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_non_postgres_url_is_refused_without_echoing_it() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_DATABASE_URL", "mysql://root:hunter2@db/auth");
+        let err = load_in(jail).expect_err("not postgres");
+        assert!(err.contains("AUTH_DATABASE_URL"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn debug_output_does_not_show_the_database_url() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_DATABASE_URL", "postgres://u:hunter2@db/auth");
+        let s = load_in(jail).expect("loads");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        Ok(())
+    });
+}
