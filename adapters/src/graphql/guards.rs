@@ -3,6 +3,7 @@
 //! - At most one password-hashing or -verifying field per operation. bcrypt costs about 250 ms of a core,
 //!   so a document with a thousand aliased `upsertUser` fields would be a denial of service in one
 //!   request. The count follows aliases, fragment spreads and inline fragments.
+//! - With introspection turned off, `__schema` and `__type` are refused outright.
 //! - Parse and validation failures get an `extensions.code` as Apollo Server gives them, so clients of the
 //!   NestJS service can keep telling them apart from resolver errors.
 
@@ -12,9 +13,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{
-    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, ServerError, ServerResult, ValidationResult, Variables};
 
 /// Root fields that run bcrypt.
@@ -23,15 +22,21 @@ pub const PASSWORD_FIELDS: &[&str] = &["upsertUser"];
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 
-pub(super) struct RequestGuards;
+pub(super) struct RequestGuards {
+    pub(super) introspection: bool,
+}
 
 impl ExtensionFactory for RequestGuards {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestGuardsExtension)
+        Arc::new(RequestGuardsExtension {
+            introspection: self.introspection,
+        })
     }
 }
 
-struct RequestGuardsExtension;
+struct RequestGuardsExtension {
+    introspection: bool,
+}
 
 #[async_trait::async_trait]
 impl Extension for RequestGuardsExtension {
@@ -46,23 +51,28 @@ impl Extension for RequestGuardsExtension {
             .run(ctx, query, variables)
             .await
             .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))?;
-        let most = document
-            .operations
-            .iter()
-            .map(|(_, op)| {
-                count_password_fields(&op.node.selection_set, &document, &mut HashSet::new())
-            })
-            .max()
-            .unwrap_or(0);
-        if most > 1 {
-            let error = ServerError::new(
-                format!(
-                    "An operation may run at most one password-checking field ({}); this one runs {most}.",
-                    PASSWORD_FIELDS.join(", ")
-                ),
-                None,
+        for (_, operation) in document.operations.iter() {
+            let fields = root_fields(
+                &operation.node.selection_set,
+                &document,
+                &mut HashSet::new(),
             );
-            return Err(with_code(error, GRAPHQL_VALIDATION_FAILED));
+            let password_fields = fields
+                .iter()
+                .filter(|f| PASSWORD_FIELDS.contains(f))
+                .count();
+            if password_fields > 1 {
+                return Err(refusal(format!(
+                    "An operation may run at most one password-checking field ({}); this one runs {password_fields}.",
+                    PASSWORD_FIELDS.join(", ")
+                )));
+            }
+            // async-graphql alone would answer `__schema: null`; Apollo refuses, and clients rely on that.
+            if !self.introspection && fields.iter().any(|f| *f == "__schema" || *f == "__type") {
+                return Err(refusal(
+                    "Introspection is disabled on this server.".to_owned(),
+                ));
+            }
         }
         Ok(document)
     }
@@ -81,43 +91,43 @@ impl Extension for RequestGuardsExtension {
     }
 }
 
-/// Counts root-level password fields, expanding each fragment once so cyclic fragments (which validation
-/// rejects later) cannot loop here.
-fn count_password_fields(
-    selection_set: &Positioned<SelectionSet>,
-    document: &ExecutableDocument,
-    expanded: &mut HashSet<Name>,
-) -> usize {
-    selection_set
-        .node
-        .items
-        .iter()
-        .map(|selection| match &selection.node {
-            Selection::Field(field) => {
-                usize::from(PASSWORD_FIELDS.contains(&field.node.name.node.as_str()))
-            }
+fn refusal(message: String) -> ServerError {
+    with_code(ServerError::new(message, None), GRAPHQL_VALIDATION_FAILED)
+}
+
+/// The names (not aliases) of an operation's root fields, expanding each fragment once so cyclic
+/// fragments (which validation rejects later) cannot loop here.
+fn root_fields<'d>(
+    selection_set: &'d Positioned<SelectionSet>,
+    document: &'d ExecutableDocument,
+    expanded: &mut HashSet<&'d Name>,
+) -> Vec<&'d str> {
+    let mut names = Vec::new();
+    for selection in &selection_set.node.items {
+        match &selection.node {
+            Selection::Field(field) => names.push(field.node.name.node.as_str()),
             Selection::InlineFragment(fragment) => {
-                count_password_fields(&fragment.node.selection_set, document, expanded)
+                names.extend(root_fields(
+                    &fragment.node.selection_set,
+                    document,
+                    expanded,
+                ));
             }
             Selection::FragmentSpread(spread) => {
                 let name = &spread.node.fragment_name.node;
-                match document.fragments.get(name) {
-                    Some(fragment) if expanded.insert(name.clone()) => {
-                        count_fragment(fragment, document, expanded)
+                if let Some(fragment) = document.fragments.get(name) {
+                    if expanded.insert(name) {
+                        names.extend(root_fields(
+                            &fragment.node.selection_set,
+                            document,
+                            expanded,
+                        ));
                     }
-                    _ => 0,
                 }
             }
-        })
-        .sum()
-}
-
-fn count_fragment(
-    fragment: &Positioned<FragmentDefinition>,
-    document: &ExecutableDocument,
-    expanded: &mut HashSet<Name>,
-) -> usize {
-    count_password_fields(&fragment.node.selection_set, document, expanded)
+        }
+    }
+    names
 }
 
 fn with_code(mut error: ServerError, code: &'static str) -> ServerError {

@@ -37,7 +37,9 @@ pub fn schema_builder(
     let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(guards::RequestGuards);
+        .extension(guards::RequestGuards {
+            introspection: settings.introspection,
+        });
     if settings.introspection {
         builder
     } else {

@@ -55,6 +55,13 @@ pub(super) async fn post(
             return problem(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
         }
     };
+    if request.query.trim().is_empty() {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "The request has no query.",
+        );
+    }
     execute(&state, request).await
 }
 

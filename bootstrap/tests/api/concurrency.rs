@@ -1,0 +1,108 @@
+//! Races a client can cause with ordinary requests.
+
+use std::collections::HashSet;
+
+use futures::future::join_all;
+
+use crate::helpers::{SEED_PASSWORD, TestApp, error_code};
+
+#[tokio::test]
+async fn a_hundred_concurrent_upserts_of_one_new_email_make_one_user() {
+    let app = &TestApp::spawn().await;
+    let bodies =
+        join_all((0..100).map(|_| app.upsert("race@example.com", SEED_PASSWORD, None))).await;
+    let ids: HashSet<String> = bodies
+        .iter()
+        .map(|b| {
+            assert!(b["errors"].is_null(), "every request succeeds: {b}");
+            b["data"]["upsertUser"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "all of them see the same user");
+    assert_eq!(app.count_users().await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors() {
+    let app = &TestApp::spawn().await;
+    let bodies = join_all((0..100).map(|i| async move {
+        (
+            i,
+            app.upsert("Race@Example.com", &format!("Password{i}!"), None)
+                .await,
+        )
+    }))
+    .await;
+    let winners: Vec<usize> = bodies
+        .iter()
+        .filter(|(_, b)| b["errors"].is_null())
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one password became the account's"
+    );
+    for (_, body) in bodies.iter().filter(|(_, b)| !b["errors"].is_null()) {
+        assert_eq!(error_code(body), Some("INVALID_CURRENT_PASSWORD"), "{body}");
+    }
+    assert_eq!(app.count_users().await, 1);
+    let confirm = app
+        .upsert(
+            "race@example.com",
+            &format!("Password{}!", winners[0]),
+            None,
+        )
+        .await;
+    assert!(
+        confirm["errors"].is_null(),
+        "the winner's password is the stored one: {confirm}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_password_changes_from_one_old_password_have_exactly_one_winner() {
+    let app = &TestApp::spawn().await;
+    app.upsert("change@example.com", SEED_PASSWORD, None).await;
+    let bodies = join_all((0..20).map(|i| async move {
+        (
+            i,
+            app.upsert(
+                "change@example.com",
+                SEED_PASSWORD,
+                Some(&format!("NewPassword{i}!")),
+            )
+            .await,
+        )
+    }))
+    .await;
+    let winners: Vec<usize> = bodies
+        .iter()
+        .filter(|(_, b)| b["errors"].is_null())
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(winners.len(), 1, "{bodies:?}");
+    for (_, body) in bodies.iter().filter(|(_, b)| !b["errors"].is_null()) {
+        let code = error_code(body);
+        assert!(
+            matches!(code, Some("INVALID_CURRENT_PASSWORD" | "CONFLICT")),
+            "{body}"
+        );
+    }
+    let winner = app
+        .upsert(
+            "change@example.com",
+            &format!("NewPassword{}!", winners[0]),
+            None,
+        )
+        .await;
+    assert!(
+        winner["errors"].is_null(),
+        "the stored hash is the winner's: {winner}"
+    );
+    let old = app.upsert("change@example.com", SEED_PASSWORD, None).await;
+    assert_eq!(error_code(&old), Some("INVALID_CURRENT_PASSWORD"));
+}

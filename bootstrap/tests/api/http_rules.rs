@@ -1,0 +1,213 @@
+//! The HTTP-level rules around `/graphql`: media types, size, batches, methods, GraphiQL, introspection.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+async fn post_raw(
+    app: &TestApp,
+    content_type: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> (u16, Value) {
+    let mut request = app.client.post(app.url("/graphql")).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn only_json_bodies_are_accepted() {
+    let app = TestApp::spawn().await;
+    let query = json!({ "query": "{ users { id } }" }).to_string();
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let (status, body) = post_raw(&app, content_type, query.clone()).await;
+        assert_eq!(status, 415, "{content_type:?}");
+        assert_eq!(
+            error_code(&body),
+            Some("UNSUPPORTED_MEDIA_TYPE"),
+            "{content_type:?}"
+        );
+    }
+    let (status, _) = post_raw(&app, Some("application/json; charset=utf-8"), query).await;
+    assert_eq!(status, 200, "parameters on the JSON media type are fine");
+}
+
+#[tokio::test]
+async fn batches_and_malformed_json_are_refused_clearly() {
+    let app = TestApp::spawn().await;
+    let batch =
+        json!([{ "query": "{ users { id } }" }, { "query": "{ users { id } }" }]).to_string();
+    let (status, body) = post_raw(&app, Some("application/json"), batch).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, Some("BATCH_NOT_SUPPORTED")),
+        "{body}"
+    );
+    let (status, body) = post_raw(&app, Some("application/json"), "{\"query\": ").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, Some("BAD_REQUEST")),
+        "{body}"
+    );
+    let (status, body) = post_raw(&app, Some("application/json"), "{\"nothing\": 1}").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, Some("BAD_REQUEST")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413_with_or_without_content_length() {
+    let app = TestApp::spawn().await;
+    let big = format!(
+        "{{\"query\": \"{{ users {{ id }} }}\", \"pad\": \"{}\"}}",
+        "x".repeat(70 * 1024)
+    );
+    let (status, body) = post_raw(&app, Some("application/json"), big.clone()).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (413, Some("PAYLOAD_TOO_LARGE")),
+        "with Content-Length"
+    );
+    let chunks: Vec<Result<String, std::io::Error>> = big
+        .as_bytes()
+        .chunks(8192)
+        .map(|c| Ok(String::from_utf8_lossy(c).into_owned()))
+        .collect();
+    let streamed = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
+    let (status, body) = post_raw(&app, Some("application/json"), streamed).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (413, Some("PAYLOAD_TOO_LARGE")),
+        "chunked, no Content-Length"
+    );
+}
+
+#[tokio::test]
+async fn mutations_are_post_only_but_queries_work_over_get() {
+    let app = TestApp::spawn().await;
+    let mutation = r#"mutation { upsertUser(upsertUserInput: { email: "get@example.com", password: "MyPassword1!" }) { id } }"#;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", mutation)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("POST")
+    );
+    assert_eq!(app.count_users().await, 0);
+
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ users { id } }")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body["data"]["users"], json!([]));
+
+    let response = app
+        .client
+        .put(app.url("/graphql"))
+        .body("{}")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 405);
+}
+
+#[tokio::test]
+async fn graphiql_is_served_on_get_and_can_be_turned_off_with_introspection() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text().await.expect("html").contains("graphiql"),
+        "GraphiQL page"
+    );
+
+    let locked = TestApp::spawn_with(|s| {
+        s.graphiql = false;
+        s.introspection = false;
+    })
+    .await;
+    let page = locked
+        .client
+        .get(locked.url("/graphql"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 404);
+    let body = locked.graphql("{ __schema { types { name } } }").await;
+    assert!(
+        body["data"].is_null() || body["data"]["__schema"].is_null(),
+        "{body}"
+    );
+    assert!(body["errors"].is_array(), "{body}");
+    let open = app.graphql("{ __schema { queryType { name } } }").await;
+    assert_eq!(open["data"]["__schema"]["queryType"]["name"], "Query");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .send()
+        .await
+        .expect("sent");
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id:?}");
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", "trace-me")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("trace-me")
+    );
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer_while_the_database_is_up() {
+    let app = TestApp::spawn().await;
+    for path in ["/api/health", "/api/ready"] {
+        let response = app.client.get(app.url(path)).send().await.expect("sent");
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}

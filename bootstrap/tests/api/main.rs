@@ -1,0 +1,9 @@
+//! Black-box tests: the real application, bound to port 0 on its own fresh PostgreSQL database, driven
+//! over HTTP the way a client of the NestJS service would drive it.
+
+mod concurrency;
+mod errors;
+mod helpers;
+mod http_rules;
+mod lifecycle;
+mod users_http;
