@@ -49,7 +49,7 @@ impl PasswordRule {
             Self::MinUppercase => "must contain at least one uppercase letter (A-Z)".to_owned(),
             Self::MinNumbers => "must contain at least one digit (0-9)".to_owned(),
             Self::MinSymbols => {
-                format!("must contain at least one symbol or space from {SYMBOLS:?}")
+                format!("must contain at least one symbol or space, from: {SYMBOLS}")
             }
             Self::MaxBytes => format!(
                 "must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8; bcrypt would silently ignore the rest"

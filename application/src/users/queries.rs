@@ -32,7 +32,7 @@ where
                 errors.add(
                     "first",
                     vec![Violation {
-                        rule: "max",
+                        rule: "range",
                         message: e.to_string(),
                     }],
                 )
