@@ -3,18 +3,28 @@
 //! - At most one password-hashing or -verifying field per operation. bcrypt costs about 250 ms of a core,
 //!   so a document with a thousand aliased `upsertUser` fields would be a denial of service in one
 //!   request. The count follows aliases, fragment spreads and inline fragments.
+//! - At most [`MAX_EXPANDED_SELECTIONS`] field selections per operation once fragments are spread, so
+//!   that no validator or resolver walks an exponential fan-out of fragments.
 //! - With introspection turned off, `__schema` and `__type` are refused outright.
 //! - Parse and validation failures get an `extensions.code` as Apollo Server gives them, so clients of the
 //!   NestJS service can keep telling them apart from resolver errors.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
+use async_graphql::{
+    Name, Positioned, Request, ServerError, ServerResult, ValidationResult, Variables,
+};
+
+/// The most field selections an operation may expand to with its fragments spread. async-graphql's
+/// validators walk every spread, so a few hundred bytes of fragments spreading fragments would otherwise
+/// keep a core busy for minutes. The standard introspection query expands to a few hundred.
+pub const MAX_EXPANDED_SELECTIONS: usize = 50_000;
 
 /// Root fields that run bcrypt.
 pub const PASSWORD_FIELDS: &[&str] = &["upsertUser"];
@@ -40,6 +50,22 @@ struct RequestGuardsExtension {
 
 #[async_trait::async_trait]
 impl Extension for RequestGuardsExtension {
+    /// The guards run on a document parsed here, before async-graphql's own checks: its recursion-depth
+    /// and validation walks expand every fragment spread, which a hostile document makes exponential.
+    /// The parsed document is handed on, so it is not parsed twice.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let document = request
+            .parsed_query()
+            .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))?;
+        self.check(document)?;
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -47,34 +73,9 @@ impl Extension for RequestGuardsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next
-            .run(ctx, query, variables)
+        next.run(ctx, query, variables)
             .await
-            .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))?;
-        for (_, operation) in document.operations.iter() {
-            let fields = root_fields(
-                &operation.node.selection_set,
-                &document,
-                &mut HashSet::new(),
-            );
-            let password_fields = fields
-                .iter()
-                .filter(|f| PASSWORD_FIELDS.contains(f))
-                .count();
-            if password_fields > 1 {
-                return Err(refusal(format!(
-                    "An operation may run at most one password-checking field ({}); this one runs {password_fields}.",
-                    PASSWORD_FIELDS.join(", ")
-                )));
-            }
-            // async-graphql alone would answer `__schema: null`; Apollo refuses, and clients rely on that.
-            if !self.introspection && fields.iter().any(|f| *f == "__schema" || *f == "__type") {
-                return Err(refusal(
-                    "Introspection is disabled on this server.".to_owned(),
-                ));
-            }
-        }
-        Ok(document)
+            .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))
     }
 
     async fn validation(
@@ -91,43 +92,145 @@ impl Extension for RequestGuardsExtension {
     }
 }
 
+impl RequestGuardsExtension {
+    fn check(&self, document: &ExecutableDocument) -> ServerResult<()> {
+        for (_, operation) in document.operations.iter() {
+            let selections = Walk::<Selections>::operation(&operation.node.selection_set, document);
+            if selections.0 > MAX_EXPANDED_SELECTIONS {
+                return Err(refusal(format!(
+                    "The operation expands to more than {MAX_EXPANDED_SELECTIONS} field selections once its fragments are spread."
+                )));
+            }
+            let fields = Walk::<RootFields>::operation(&operation.node.selection_set, document);
+            if fields.password > 1 {
+                return Err(refusal(format!(
+                    "An operation may run at most one password-checking field ({}); this one runs {}.",
+                    PASSWORD_FIELDS.join(", "),
+                    fields.password
+                )));
+            }
+            // async-graphql alone would answer `__schema: null`; Apollo refuses, and clients rely on that.
+            if !self.introspection && fields.introspection {
+                return Err(refusal(
+                    "Introspection is disabled on this server.".to_owned(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn refusal(message: String) -> ServerError {
     with_code(ServerError::new(message, None), GRAPHQL_VALIDATION_FAILED)
 }
 
-/// The names (not aliases) of an operation's root fields, expanding each fragment once so cyclic
-/// fragments (which validation rejects later) cannot loop here.
-fn root_fields<'d>(
-    selection_set: &'d Positioned<SelectionSet>,
-    document: &'d ExecutableDocument,
-    expanded: &mut HashSet<&'d Name>,
-) -> Vec<&'d str> {
-    let mut names = Vec::new();
-    for selection in &selection_set.node.items {
-        match &selection.node {
-            Selection::Field(field) => names.push(field.node.name.node.as_str()),
-            Selection::InlineFragment(fragment) => {
-                names.extend(root_fields(
-                    &fragment.node.selection_set,
-                    document,
-                    expanded,
-                ));
-            }
-            Selection::FragmentSpread(spread) => {
-                let name = &spread.node.fragment_name.node;
-                if let Some(fragment) = document.fragments.get(name) {
-                    if expanded.insert(name) {
-                        names.extend(root_fields(
-                            &fragment.node.selection_set,
-                            document,
-                            expanded,
-                        ));
+/// Something counted over a selection set with every fragment spread expanded, the way the executor and
+/// async-graphql's validators walk it: every alias and every spread counts, even one fragment twice.
+trait Tally: Copy + Default {
+    fn field<'d>(
+        field: &'d Positioned<Field>,
+        document: &'d ExecutableDocument,
+        walk: &mut Walk<'d, Self>,
+    ) -> Self;
+    fn add(&mut self, other: Self);
+}
+
+/// What an operation's root selection runs.
+#[derive(Debug, Default, Clone, Copy)]
+struct RootFields {
+    /// Saturating: all that matters is whether it exceeds one.
+    password: usize,
+    introspection: bool,
+}
+
+impl Tally for RootFields {
+    fn field<'d>(
+        field: &'d Positioned<Field>,
+        _: &'d ExecutableDocument,
+        _: &mut Walk<'d, Self>,
+    ) -> Self {
+        let name = field.node.name.node.as_str();
+        Self {
+            password: usize::from(PASSWORD_FIELDS.contains(&name)),
+            introspection: name == "__schema" || name == "__type",
+        }
+    }
+
+    fn add(&mut self, other: Self) {
+        self.password = self.password.saturating_add(other.password);
+        self.introspection |= other.introspection;
+    }
+}
+
+/// How many field selections the whole operation expands to.
+#[derive(Debug, Default, Clone, Copy)]
+struct Selections(usize);
+
+impl Tally for Selections {
+    fn field<'d>(
+        field: &'d Positioned<Field>,
+        document: &'d ExecutableDocument,
+        walk: &mut Walk<'d, Self>,
+    ) -> Self {
+        let mut count = Self(1);
+        count.add(walk.selection_set(&field.node.selection_set, document));
+        count
+    }
+
+    fn add(&mut self, other: Self) {
+        self.0 = self.0.saturating_add(other.0);
+    }
+}
+
+/// Each fragment is tallied once and reused, so a document whose fragments spread other fragments
+/// several times costs linear time here, not exponential; a fragment that spreads itself (validation
+/// rejects it later) is cut where it recurses.
+struct Walk<'d, T> {
+    tallied: HashMap<&'d Name, T>,
+    in_progress: HashSet<&'d Name>,
+}
+
+impl<'d, T: Tally> Walk<'d, T> {
+    fn operation(
+        selection_set: &'d Positioned<SelectionSet>,
+        document: &'d ExecutableDocument,
+    ) -> T {
+        Self {
+            tallied: HashMap::new(),
+            in_progress: HashSet::new(),
+        }
+        .selection_set(selection_set, document)
+    }
+
+    fn selection_set(
+        &mut self,
+        selection_set: &'d Positioned<SelectionSet>,
+        document: &'d ExecutableDocument,
+    ) -> T {
+        let mut tally = T::default();
+        for selection in &selection_set.node.items {
+            match &selection.node {
+                Selection::Field(field) => tally.add(T::field(field, document, self)),
+                Selection::InlineFragment(fragment) => {
+                    tally.add(self.selection_set(&fragment.node.selection_set, document));
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if let Some(known) = self.tallied.get(name) {
+                        tally.add(*known);
+                    } else if let Some(fragment) = document.fragments.get(name)
+                        && self.in_progress.insert(name)
+                    {
+                        let counted = self.selection_set(&fragment.node.selection_set, document);
+                        self.in_progress.remove(name);
+                        self.tallied.insert(name, counted);
+                        tally.add(counted);
                     }
                 }
             }
         }
+        tally
     }
-    names
 }
 
 fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
