@@ -1,6 +1,7 @@
 //! The adapters of the auth service: they implement the application's ports and drive its use cases.
 //!
 //! - [`postgres`]: `UserRepository` on PostgreSQL (sqlx), with the migrations and pool settings.
+//! - [`sqlite`]: `UserRepository` on an embedded SQLite file, the zero-setup default.
 //! - [`bcrypt`]: `PasswordHasher` on bcrypt, off the async executor and bounded to the core count.
 //! - [`clock`]: `Clock` on the system clock.
 //! - [`graphql`]: the GraphQL schema, its abuse limits, and the one place domain errors become GraphQL errors.
@@ -13,3 +14,4 @@ pub mod clock;
 pub mod graphql;
 pub mod http;
 pub mod postgres;
+pub mod sqlite;
