@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod settings;
 pub mod startup;
+pub mod store;
 pub mod telemetry;
 
 pub use settings::Settings;

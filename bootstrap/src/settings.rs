@@ -5,10 +5,11 @@
 //! one line naming the key.
 
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use adapters::postgres::PoolSettings;
+use adapters::sqlite::SqliteSettings;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::value::{Dict, Value};
@@ -27,6 +28,13 @@ pub enum LogFormat {
     Json,
 }
 
+/// The store the service runs on, chosen by configuration here and nowhere else.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    Postgres(PoolSettings),
+    Sqlite(SqliteSettings),
+}
+
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -34,8 +42,11 @@ pub struct Settings {
     pub port: u16,
     /// `AUTH_HOST`
     pub host: IpAddr,
-    /// `AUTH_DATABASE_URL`
-    pub database_url: SecretString,
+    /// `AUTH_DATABASE_URL`: a `postgres://` URL selects PostgreSQL; unset means the embedded SQLite file.
+    #[serde(default)]
+    pub database_url: Option<SecretString>,
+    /// `AUTH_SQLITE_PATH`: where the embedded store keeps its data when no database URL is set.
+    pub sqlite_path: PathBuf,
     /// `AUTH_DB_MAX_CONNECTIONS`
     #[validate(range(min = 1, max = 1000))]
     pub db_max_connections: u32,
@@ -69,7 +80,7 @@ pub struct Settings {
     pub log_level: String,
 }
 
-/// The defaults, as the seed would run on a laptop with a local PostgreSQL.
+/// The defaults: a laptop with nothing installed, so the embedded store and the seed's port.
 fn defaults() -> Dict {
     let mut d = Dict::new();
     let mut set = |k: &str, v: Value| {
@@ -77,10 +88,7 @@ fn defaults() -> Dict {
     };
     set("port", 3000.into());
     set("host", "0.0.0.0".into());
-    set(
-        "database_url",
-        "postgres://postgres@127.0.0.1:5432/auth".into(),
-    );
+    set("sqlite_path", "data/auth.db".into());
     set("db_max_connections", 10.into());
     set("db_acquire_timeout_ms", 3000.into());
     set("db_statement_timeout_ms", 5000.into());
@@ -120,9 +128,7 @@ impl Settings {
     /// # Errors
     /// One line naming the offending key.
     pub fn from_figment(figment: Figment) -> Result<Self, String> {
-        let settings: Self = figment
-            .extract()
-            .map_err(|e| format!("invalid configuration: {e}"))?;
+        let settings: Self = figment.extract().map_err(|e| extraction_line(&e))?;
         settings.validate().map_err(|e| validation_line(&e))?;
         settings.check_database_url()?;
         Ok(settings)
@@ -130,20 +136,38 @@ impl Settings {
 
     fn check_database_url(&self) -> Result<(), String> {
         use secrecy::ExposeSecret;
-        let url = self.database_url.expose_secret();
+        let Some(url) = &self.database_url else {
+            return Ok(());
+        };
+        let url = url.expose_secret();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(())
+        } else if url.trim().is_empty() {
+            // An empty value is more likely a broken deployment than a wish for the embedded store.
+            Err("invalid configuration: AUTH_DATABASE_URL is empty; unset it to use the embedded SQLite store, or give a postgres:// URL".to_owned())
         } else {
-            Err("invalid configuration: AUTH_DATABASE_URL must be a postgres:// or postgresql:// URL".to_owned())
+            Err("invalid configuration: AUTH_DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded SQLite store)".to_owned())
         }
     }
 
-    pub fn pool(&self) -> PoolSettings {
-        PoolSettings {
-            url: self.database_url.clone(),
-            max_connections: self.db_max_connections,
-            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
-            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+    /// Which store to open: PostgreSQL when a URL is set, the embedded SQLite file otherwise.
+    pub fn storage(&self) -> Storage {
+        let acquire_timeout = Duration::from_millis(self.db_acquire_timeout_ms);
+        let statement_timeout = Duration::from_millis(self.db_statement_timeout_ms);
+        match &self.database_url {
+            Some(url) => Storage::Postgres(PoolSettings {
+                url: url.clone(),
+                max_connections: self.db_max_connections,
+                acquire_timeout,
+                statement_timeout,
+            }),
+            None => Storage::Sqlite(SqliteSettings {
+                path: self.sqlite_path.clone(),
+                max_connections: self.db_max_connections,
+                acquire_timeout,
+                // SQLite has no statement timeout; the closest bound is how long a write waits for the lock.
+                busy_timeout: statement_timeout,
+            }),
         }
     }
 
@@ -175,6 +199,33 @@ fn dotenv(path: &Path) -> Dict {
         }
     }
     dict
+}
+
+/// Names the key as the operator spells it (`AUTH_GRAPHIQL`, not `graphiql`) and the source it came from.
+fn extraction_line(error: &figment::Error) -> String {
+    use figment::error::Kind;
+    let (key, problem) = match &error.kind {
+        Kind::UnknownField(field, _) => (
+            Some(field.clone()),
+            "is not a setting this service reads".to_owned(),
+        ),
+        other => (error.path.last().cloned(), other.to_string()),
+    };
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| match &m.source {
+            Some(source) => format!(" (from {} {source})", m.name),
+            None => format!(" (from {})", m.name),
+        })
+        .unwrap_or_default();
+    match key {
+        Some(key) => format!(
+            "invalid configuration: {}: {problem}{source}",
+            env_name(&key.to_ascii_lowercase())
+        ),
+        None => format!("invalid configuration: {problem}{source}"),
+    }
 }
 
 fn validation_line(errors: &validator::ValidationErrors) -> String {

@@ -5,25 +5,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::bcrypt::BcryptHasher;
-use adapters::clock::SystemClock;
 use adapters::graphql::{SchemaSettings, build_schema};
-use adapters::http::{HttpSettings, ReadinessProbe, router};
-use adapters::postgres::{PgPool, PgUserRepository, connect_lazy};
+use adapters::http::{HttpSettings, router};
 use anyhow::Context;
-use application::UserService;
-use async_trait::async_trait;
 use axum::Router;
-use secrecy::ExposeSecret;
-use sqlx::migrate::MigrateDatabase;
 use tokio::net::TcpListener;
 
 use crate::Settings;
+use crate::store::Store;
 
 /// A built, bound service: `build` does everything that can fail at start, so `run_*` only serves.
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pool: PgPool,
+    store: Store,
     shutdown_grace: Duration,
 }
 
@@ -42,15 +37,10 @@ impl Application {
     /// # Errors
     /// When the database cannot be prepared or the port cannot be bound; the message says which.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let pool = connect_lazy(&settings.pool())?;
-        tracing::info!(database = %describe_database(settings), "PostgreSQL configured");
-        if settings.run_migrations {
-            prepare_database(settings, &pool).await?;
-        }
+        let store = Store::open(&settings.storage(), settings.run_migrations).await?;
         let hasher = BcryptHasher::try_new(settings.bcrypt_cost, settings.bcrypt_max_concurrency)?;
-        let use_cases = UserService::new(PgUserRepository::new(pool.clone()), hasher, SystemClock);
         let schema = build_schema(
-            Arc::new(use_cases),
+            store.user_use_cases(hasher),
             SchemaSettings {
                 introspection: settings.introspection,
             },
@@ -59,14 +49,14 @@ impl Application {
             graphiql: settings.graphiql,
             body_limit: settings.body_limit_bytes,
         };
-        let router = router(schema, Arc::new(PgReadiness(pool.clone())), http);
+        let router = router(schema, Arc::new(store.clone()), http);
         let listener = TcpListener::bind((settings.host, settings.port))
             .await
             .with_context(|| format!("could not listen on {}:{}", settings.host, settings.port))?;
         Ok(Self {
             listener,
             router,
-            pool,
+            store,
             shutdown_grace: settings.shutdown_grace(),
         })
     }
@@ -95,7 +85,7 @@ impl Application {
         let Self {
             listener,
             router,
-            pool,
+            store,
             shutdown_grace,
         } = self;
         let addr = listener.local_addr()?;
@@ -114,7 +104,7 @@ impl Application {
             result = server => result.context("the HTTP server failed")?,
             () = deadline => tracing::warn!("grace period elapsed with requests still in flight; stopping anyway"),
         }
-        pool.close().await;
+        store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
@@ -125,56 +115,8 @@ impl Application {
 /// # Errors
 /// When the database cannot be reached or a migration fails.
 pub async fn migrate_only(settings: &Settings) -> anyhow::Result<()> {
-    let pool = connect_lazy(&settings.pool())?;
-    prepare_database(settings, &pool).await?;
-    pool.close().await;
+    Store::open(&settings.storage(), true).await?.close().await;
     Ok(())
-}
-
-async fn prepare_database(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
-    let url = settings.database_url.expose_secret();
-    let where_ = describe_database(settings);
-    // A first `cargo run` on a machine whose server lacks the database should just work, as `sqlx database
-    // create` would; in production the database normally exists and this is a cheap check.
-    if !sqlx::Postgres::database_exists(url)
-        .await
-        .with_context(|| format!("could not reach PostgreSQL at {where_}"))?
-    {
-        sqlx::Postgres::create_database(url)
-            .await
-            .with_context(|| format!("could not create database {where_}"))?;
-        tracing::info!(database = %where_, "created the database");
-    }
-    adapters::postgres::migrate(pool)
-        .await
-        .with_context(|| format!("could not apply migrations to {where_}"))?;
-    tracing::info!(database = %where_, "migrations applied");
-    Ok(())
-}
-
-/// `host:port/database`, never the user or password.
-fn describe_database(settings: &Settings) -> String {
-    let url = settings.database_url.expose_secret();
-    url.parse::<sqlx::postgres::PgConnectOptions>().map_or_else(
-        |_| "an unparseable URL".to_owned(),
-        |o| {
-            format!(
-                "{}:{}/{}",
-                o.get_host(),
-                o.get_port(),
-                o.get_database().unwrap_or("(default)")
-            )
-        },
-    )
-}
-
-struct PgReadiness(PgPool);
-
-#[async_trait]
-impl ReadinessProbe for PgReadiness {
-    async fn is_ready(&self) -> bool {
-        adapters::postgres::ping(&self.0, adapters::http::READINESS_TIMEOUT).await
-    }
 }
 
 async fn shutdown_signal() {

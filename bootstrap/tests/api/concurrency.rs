@@ -4,11 +4,15 @@ use std::collections::HashSet;
 
 use futures::future::join_all;
 
-use crate::helpers::{SEED_PASSWORD, TestApp, error_code};
+use crate::helpers::{SEED_PASSWORD, TestApp, error_code, on_both_stores};
 
-#[tokio::test]
-async fn a_hundred_concurrent_upserts_of_one_new_email_make_one_user() {
-    let app = &TestApp::spawn().await;
+on_both_stores!(
+    a_hundred_concurrent_upserts_of_one_new_email_make_one_user,
+    concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors,
+    concurrent_password_changes_from_one_old_password_have_exactly_one_winner,
+);
+
+async fn a_hundred_concurrent_upserts_of_one_new_email_make_one_user(app: &TestApp) {
     let bodies =
         join_all((0..100).map(|_| app.upsert("race@example.com", SEED_PASSWORD, None))).await;
     let ids: HashSet<String> = bodies
@@ -25,9 +29,9 @@ async fn a_hundred_concurrent_upserts_of_one_new_email_make_one_user() {
     assert_eq!(app.count_users().await, 1);
 }
 
-#[tokio::test]
-async fn concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors() {
-    let app = &TestApp::spawn().await;
+async fn concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors(
+    app: &TestApp,
+) {
     let bodies = join_all((0..100).map(|i| async move {
         (
             i,
@@ -63,9 +67,7 @@ async fn concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_int
     );
 }
 
-#[tokio::test]
-async fn concurrent_password_changes_from_one_old_password_have_exactly_one_winner() {
-    let app = &TestApp::spawn().await;
+async fn concurrent_password_changes_from_one_old_password_have_exactly_one_winner(app: &TestApp) {
     app.upsert("change@example.com", SEED_PASSWORD, None).await;
     let bodies = join_all((0..20).map(|i| async move {
         (

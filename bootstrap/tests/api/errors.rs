@@ -115,7 +115,7 @@ async fn a_corrupt_stored_hash_is_an_opaque_internal_error() {
     let app = TestApp::spawn().await;
     app.upsert("corrupt@example.com", SEED_PASSWORD, None).await;
     sqlx::query("UPDATE users SET password_hash = 'not-a-bcrypt-hash'")
-        .execute(&app.db.pool)
+        .execute(&app.pg().pool)
         .await
         .expect("corrupt");
     let body = app.upsert("corrupt@example.com", SEED_PASSWORD, None).await;
@@ -162,7 +162,10 @@ async fn aliases_cannot_multiply_password_checks() {
 #[tokio::test]
 async fn an_unreachable_database_gives_unavailable_and_a_failing_readiness() {
     // The app starts (migrations off) while nothing listens on the database port.
-    let mut settings = test_settings("postgres://postgres@127.0.0.1:1/auth".to_owned());
+    let mut settings = test_settings(
+        Some("postgres://postgres@127.0.0.1:1/auth".to_owned()),
+        "unused.db".into(),
+    );
     settings.run_migrations = false;
     settings.db_acquire_timeout_ms = 500;
     let app = Application::build(&settings)

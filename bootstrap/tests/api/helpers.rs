@@ -1,4 +1,5 @@
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 
 use adapters::postgres::testing::TestDatabase;
 use bootstrap::settings::LogFormat;
@@ -10,20 +11,28 @@ use tokio::task::JoinHandle;
 pub const SEED_PASSWORD: &str = "MyPassword1!";
 pub const SEED_NEW_PASSWORD: &str = "MyPassword2!";
 
+/// What the app under test stores its data in, kept alive (and cleaned up) with the app.
+pub enum TestStore {
+    Postgres(TestDatabase),
+    /// The embedded default, in a directory of its own.
+    Sqlite(tempfile::TempDir),
+}
+
 pub struct TestApp {
     pub address: String,
-    pub db: TestDatabase,
+    pub store: TestStore,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
 /// Settings as a test wants them: any free port, loopback only, the cheapest bcrypt cost, quiet logs.
-pub fn test_settings(database_url: String) -> Settings {
+pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Settings {
     Settings {
         port: 0,
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        database_url: database_url.into(),
+        database_url: database_url.map(Into::into),
+        sqlite_path,
         db_max_connections: 10,
         db_acquire_timeout_ms: 2000,
         db_statement_timeout_ms: 5000,
@@ -45,8 +54,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
-        let db = TestDatabase::create().await;
-        let mut settings = test_settings(db.url());
+        Self::start(TestStore::Postgres(TestDatabase::create().await), adjust).await
+    }
+
+    /// The app on its embedded default: no database URL, a SQLite file in a fresh directory.
+    pub async fn spawn_sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        Self::start(TestStore::Sqlite(dir), |_| {}).await
+    }
+
+    async fn start(store: TestStore, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = match &store {
+            TestStore::Postgres(db) => test_settings(Some(db.url()), PathBuf::from("unused.db")),
+            TestStore::Sqlite(dir) => test_settings(None, dir.path().join("auth.db")),
+        };
         adjust(&mut settings);
         let app = Application::build(&settings)
             .await
@@ -58,7 +79,7 @@ impl TestApp {
         }));
         Self {
             address,
-            db,
+            store,
             client: reqwest::Client::new(),
             stop: Some(stop),
             server: Some(server),
@@ -111,11 +132,32 @@ impl TestApp {
             .await
     }
 
+    /// The PostgreSQL database behind the app; for tests that only make sense there.
+    pub fn pg(&self) -> &TestDatabase {
+        match &self.store {
+            TestStore::Postgres(db) => db,
+            TestStore::Sqlite(_) => panic!("this test needs the app on PostgreSQL"),
+        }
+    }
+
+    /// Counts rows straight from the store, behind the service's back.
     pub async fn count_users(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM users")
-            .fetch_one(&self.db.pool)
-            .await
-            .expect("count")
+        let query = "SELECT count(*) FROM users";
+        match &self.store {
+            TestStore::Postgres(db) => sqlx::query_scalar(query).fetch_one(&db.pool).await,
+            TestStore::Sqlite(dir) => {
+                let path = dir.path().join("auth.db");
+                let pool = sqlx::SqlitePool::connect_with(
+                    sqlx::sqlite::SqliteConnectOptions::new().filename(path),
+                )
+                .await
+                .expect("the app's SQLite file opens");
+                let count = sqlx::query_scalar(query).fetch_one(&pool).await;
+                pool.close().await;
+                count
+            }
+        }
+        .expect("count")
     }
 }
 
@@ -145,3 +187,24 @@ pub fn error_code(body: &Value) -> Option<&str> {
 pub fn error_message(body: &Value) -> &str {
     body["errors"][0]["message"].as_str().unwrap_or_default()
 }
+
+/// Runs a black-box scenario `async fn name(app: &TestApp)` once on PostgreSQL and once on the embedded
+/// SQLite default, as two tests `name::postgres` and `name::sqlite`: clients must not tell them apart.
+macro_rules! on_both_stores {
+    ($($scenario:ident),+ $(,)?) => {$(
+        mod $scenario {
+            use crate::helpers::TestApp;
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$scenario(&TestApp::spawn().await).await;
+            }
+
+            #[tokio::test]
+            async fn sqlite() {
+                super::$scenario(&TestApp::spawn_sqlite().await).await;
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_stores;

@@ -52,8 +52,8 @@ async fn shutdown_finishes_in_flight_requests_and_closes_every_connection() {
     let open: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'jobber-auth'",
     )
-    .bind(app.db.name())
-    .fetch_one(&app.db.pool)
+    .bind(app.pg().name())
+    .fetch_one(&app.pg().pool)
     .await
     .expect("count");
     assert_eq!(open, 0, "the service's pool is closed");

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{SEED_PASSWORD, TestApp, assert_no_secrets, error_code};
+use crate::helpers::{SEED_PASSWORD, TestApp, assert_no_secrets, error_code, on_both_stores};
 
 struct HttpRequest {
     title: String,
@@ -60,9 +60,9 @@ fn parse_block(block: &str) -> HttpRequest {
     }
 }
 
-#[tokio::test]
-async fn every_request_in_users_http_behaves_as_annotated() {
-    let app = TestApp::spawn().await;
+on_both_stores!(every_request_in_users_http_behaves_as_annotated);
+
+async fn every_request_in_users_http_behaves_as_annotated(app: &TestApp) {
     let requests = parse_users_http();
     assert!(
         requests.len() >= 10,
