@@ -33,4 +33,12 @@ pub trait PasswordHasher: Send + Sync + 'static {
     /// - [`HashError::MalformedHash`] if `hash` cannot be parsed.
     /// - [`HashError::Unexpected`] if verification could not be carried out.
     async fn verify(&self, password: &Password, hash: &PasswordHash) -> Result<bool, HashError>;
+
+    /// Does the work of [`PasswordHasher::verify`] against a hash of no one's password, for a login to
+    /// an email that has no account: the response then takes as long as a wrong password, and its timing
+    /// does not tell whether the email is registered.
+    ///
+    /// # Errors
+    /// - [`HashError::Unexpected`] if the work could not be carried out.
+    async fn verify_against_dummy(&self, password: &Password) -> Result<(), HashError>;
 }

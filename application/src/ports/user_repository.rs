@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, PageSize, PasswordHash, User, UserId};
+use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
 
 /// Failures of storage that are not a business outcome.
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +66,8 @@ pub trait UserRepository: Send + Sync + 'static {
     ) -> Result<Vec<User>, RepositoryError>;
 
     /// Compare-and-set of the password hash: replaces it only if the stored hash is still `expected`, and
-    /// moves `updated_at` to `at` (or, if that is not later than the stored value, just past it, so that it
+    /// moves `updated_at` to `at`. Nothing else moves `updated_at`, which is what lets it serve as "when
+    /// the password last changed" for revoking older session tokens (or, if that is not later than the stored value, just past it, so that it
     /// always moves). Returns the updated user, or `Ok(None)` if the hash changed meanwhile or the user is
     /// gone; then nothing was written.
     ///
@@ -79,4 +80,31 @@ pub trait UserRepository: Send + Sync + 'static {
         new: &PasswordHash,
         at: DateTime<Utc>,
     ) -> Result<Option<User>, RepositoryError>;
+
+    /// The account's consecutive failed password checks; an account with none has the default record.
+    /// They are kept apart from the user, so recording one never moves `updated_at`.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
+    async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError>;
+
+    /// Counts one more failure, atomically, so that concurrent requests on any number of replicas
+    /// sharing the store lose no count. If `policy` locks the account at the new count, the lock is
+    /// extended to `now` plus the policy's duration; an existing later lock is never shortened. Returns
+    /// the record as stored.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
+    async fn record_failed_attempt(
+        &self,
+        id: UserId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> Result<FailedAttempts, RepositoryError>;
+
+    /// Forgets the account's failures and lock, after a successful password check.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
+    async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError>;
 }

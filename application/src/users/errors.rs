@@ -1,5 +1,6 @@
 use domain::ValidationErrors;
 
+use crate::password_check::CheckError;
 use crate::ports::{HashError, RepositoryError};
 
 /// Everything `upsertUser` can answer besides a user, in the caller's terms.
@@ -50,6 +51,15 @@ impl From<RepositoryError> for QueryError {
         match error {
             RepositoryError::Unavailable(e) => Self::Unavailable(e),
             RepositoryError::Unexpected(e) => Self::Unexpected(e),
+        }
+    }
+}
+
+impl From<CheckError> for UpsertUserError {
+    fn from(error: CheckError) -> Self {
+        match error {
+            CheckError::Repository(e) => e.into(),
+            CheckError::Hash(e) => e.into(),
         }
     }
 }

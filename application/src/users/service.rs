@@ -1,7 +1,8 @@
 use async_trait::async_trait;
-use domain::User;
+use domain::{LockoutPolicy, User};
 
 use super::{QueryError, UpsertUserError, UpsertUserInput, UserUseCases};
+use crate::password_check::Checker;
 use crate::ports::{Clock, PasswordHasher, UserRepository};
 
 /// The users module, generic over its ports so that production pays nothing for the abstraction and
@@ -11,6 +12,7 @@ pub struct UserService<R, H, C> {
     pub(super) repository: R,
     pub(super) hasher: H,
     pub(super) clock: C,
+    pub(super) lockout: LockoutPolicy,
 }
 
 impl<R, H, C> UserService<R, H, C>
@@ -19,11 +21,29 @@ where
     H: PasswordHasher,
     C: Clock,
 {
+    /// With the default [`LockoutPolicy`].
     pub fn new(repository: R, hasher: H, clock: C) -> Self {
         Self {
             repository,
             hasher,
             clock,
+            lockout: LockoutPolicy::default(),
+        }
+    }
+
+    /// Failed current-password checks in `upsertUser` count toward this lock, shared with `login`.
+    #[must_use]
+    pub fn with_lockout(mut self, lockout: LockoutPolicy) -> Self {
+        self.lockout = lockout;
+        self
+    }
+
+    pub(crate) fn checker(&self) -> Checker<'_, R, H, C> {
+        Checker {
+            repository: &self.repository,
+            hasher: &self.hasher,
+            clock: &self.clock,
+            policy: &self.lockout,
         }
     }
 }

@@ -1,8 +1,7 @@
 //! Use-case tests: every port is a mockall mock, so each test states exactly which calls may happen.
 //! A mock with no expectation panics if called, which is how "nothing is written" is asserted.
 
-use chrono::{DateTime, TimeZone, Utc};
-use domain::{Email, PasswordHash, User, UserId};
+use domain::{Email, FailedAttempts, User, UserId};
 use mockall::Sequence;
 use mockall::predicate::eq;
 
@@ -10,22 +9,7 @@ use super::*;
 use crate::ports::{
     CreateUserError, MockClock, MockPasswordHasher, MockUserRepository, NewUser, RepositoryError,
 };
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_700_000_000 + seconds, 0)
-        .single()
-        .expect("valid timestamp")
-}
-
-fn stored(id: i64, email: &str, hash: &str) -> User {
-    User {
-        id: UserId::try_new(id).expect("positive"),
-        email: Email::parse(email).expect("valid"),
-        password_hash: PasswordHash::new(hash.to_owned()),
-        created_at: at(0),
-        updated_at: at(0),
-    }
-}
+use crate::test_support::{at, clock_at, no_failures, readable_hasher, stored};
 
 fn input(email: &str, password: &str, new_password: Option<&str>) -> UpsertUserInput {
     UpsertUserInput {
@@ -33,24 +17,6 @@ fn input(email: &str, password: &str, new_password: Option<&str>) -> UpsertUserI
         password: password.to_owned(),
         new_password: new_password.map(str::to_owned),
     }
-}
-
-/// A hasher whose hash of `p` is `hash(p)` and which verifies by comparing, so flows are easy to read.
-fn readable_hasher() -> MockPasswordHasher {
-    let mut hasher = MockPasswordHasher::new();
-    hasher
-        .expect_hash()
-        .returning(|p| Ok(PasswordHash::new(format!("hash({})", p.expose()))));
-    hasher
-        .expect_verify()
-        .returning(|p, h| Ok(h.expose() == format!("hash({})", p.expose())));
-    hasher
-}
-
-fn clock_at(seconds: i64) -> MockClock {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(at(seconds));
-    clock
 }
 
 fn service(
@@ -113,7 +79,17 @@ async fn a_wrong_current_password_is_a_client_error_and_writes_nothing() {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
-    let svc = service(repo, readable_hasher(), MockClock::new());
+    no_failures(&mut repo);
+    repo.expect_record_failed_attempt()
+        .withf(|id, now, _| id.get() == 1 && *now == at(5))
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(FailedAttempts {
+                count: 1,
+                locked_until: None,
+            })
+        });
+    let svc = service(repo, readable_hasher(), clock_at(5));
     let err = svc
         .upsert_user(input("a@b.co", "OtherPass1!", Some("MyPassword2!")))
         .await
@@ -131,6 +107,7 @@ async fn no_new_password_returns_the_stored_user_untouched() {
     let returned = existing.clone();
     repo.expect_find_by_email()
         .returning(move |_| Ok(Some(returned.clone())));
+    no_failures(&mut repo);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
     let svc = service(repo, hasher, MockClock::new());
@@ -146,6 +123,7 @@ async fn the_same_new_password_is_no_change_and_is_not_hashed() {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    no_failures(&mut repo);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
     let svc = service(repo, hasher, MockClock::new());
@@ -161,6 +139,7 @@ async fn a_new_password_is_hashed_and_compare_and_set_against_the_verified_hash(
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    no_failures(&mut repo);
     repo.expect_replace_password_hash()
         .withf(|id, expected, new, when| {
             id.get() == 1
@@ -199,6 +178,7 @@ async fn losing_a_creation_race_takes_the_existing_user_path() {
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_| Ok(Some(stored(3, "a@b.co", "hash(MyPassword1!)"))));
+    no_failures(&mut repo);
     let svc = service(repo, readable_hasher(), clock_at(1));
     let user = svc
         .upsert_user(input("a@b.co", "MyPassword1!", None))
@@ -223,6 +203,16 @@ async fn losing_a_password_race_re_verifies_against_the_winners_hash() {
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(Winner123!)"))));
+    no_failures(&mut repo);
+    // The second verification is against the winner's hash, so it fails and counts.
+    repo.expect_record_failed_attempt()
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(FailedAttempts {
+                count: 1,
+                locked_until: None,
+            })
+        });
     let svc = service(repo, readable_hasher(), clock_at(1));
     let err = svc
         .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword2!")))
@@ -232,6 +222,52 @@ async fn losing_a_password_race_re_verifies_against_the_winners_hash() {
         matches!(err, UpsertUserError::InvalidCurrentPassword),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_locked_account_gets_the_wrong_password_answer_without_any_bcrypt_work() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    repo.expect_failed_attempts().returning(|_| {
+        Ok(FailedAttempts {
+            count: 5,
+            locked_until: Some(at(60)),
+        })
+    });
+    // No expectation on the hasher: any verify or hash call fails the test.
+    let svc = service(repo, MockPasswordHasher::new(), clock_at(30));
+    let err = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect_err("locked");
+    assert!(
+        matches!(err, UpsertUserError::InvalidCurrentPassword),
+        "even the right password gets the wrong-password answer: {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_success_after_failures_clears_them_and_an_expired_lock_does_not_hold() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    repo.expect_failed_attempts().returning(|_| {
+        Ok(FailedAttempts {
+            count: 7,
+            locked_until: Some(at(60)),
+        })
+    });
+    repo.expect_clear_failed_attempts()
+        .withf(|id| id.get() == 1)
+        .times(1)
+        .returning(|_| Ok(()));
+    let svc = service(repo, readable_hasher(), clock_at(60));
+    let user = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect("the lock ended at 60 s");
+    assert_eq!(user.id.get(), 1);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@ use std::fmt;
 use domain::{PasswordChange, UpsertCommand, User};
 
 use super::{UpsertUserError, UserService};
+use crate::password_check::PasswordCheck;
 use crate::ports::{Clock, CreateUserError, NewUser, PasswordHasher, UserRepository};
 
 /// How often a lost race is retried before giving up with [`UpsertUserError::Conflict`]. Each retry
@@ -76,12 +77,12 @@ where
         command: &UpsertCommand,
         user: User,
     ) -> Result<Option<User>, UpsertUserError> {
-        if !self
-            .hasher
-            .verify(&command.password, &user.password_hash)
-            .await?
-        {
-            return Err(UpsertUserError::InvalidCurrentPassword);
+        match self.checker().check(&user, &command.password).await? {
+            PasswordCheck::Verified => {}
+            // A lock answers exactly as a wrong password does, so guessing learns nothing from it.
+            PasswordCheck::Wrong | PasswordCheck::Locked(_) => {
+                return Err(UpsertUserError::InvalidCurrentPassword);
+            }
         }
         let PasswordChange::To(new_password) = command.password_change() else {
             return Ok(Some(user));
