@@ -9,7 +9,7 @@ use std::sync::Arc;
 use application::ports::{HashError, PasswordHasher};
 use async_trait::async_trait;
 use domain::{Password, PasswordHash};
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 use tracing::Instrument;
 
 /// bcrypt's own bounds on the cost parameter.
@@ -22,6 +22,9 @@ pub const DEFAULT_COST: u32 = 12;
 pub struct BcryptHasher {
     cost: u32,
     permits: Arc<Semaphore>,
+    /// A hash at this hasher's cost of a password no account has, for `verify_against_dummy`; made on
+    /// first use (or by `prepare_dummy`), so start-up does not wait for a bcrypt run.
+    dummy: Arc<OnceCell<PasswordHash>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,11 +45,34 @@ impl BcryptHasher {
         Ok(Self {
             cost,
             permits: Arc::new(Semaphore::new(permits)),
+            dummy: Arc::new(OnceCell::new()),
         })
     }
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// Makes the dummy hash now, so that the first login to an unknown email costs what later ones do.
+    ///
+    /// # Errors
+    /// When hashing fails.
+    pub async fn prepare_dummy(&self) -> Result<(), HashError> {
+        self.dummy_hash().await.map(|_| ())
+    }
+
+    async fn dummy_hash(&self) -> Result<&PasswordHash, HashError> {
+        self.dummy
+            .get_or_try_init(|| async {
+                let cost = self.cost;
+                self.run_blocking(move || {
+                    bcrypt::hash("no account has this password", cost)
+                        .map(PasswordHash::new)
+                        .map_err(|e| HashError::Unexpected(e.into()))
+                })
+                .await
+            })
+            .await
     }
 
     async fn run_blocking<T, F>(&self, work: F) -> Result<T, HashError>
@@ -89,5 +115,11 @@ impl PasswordHasher for BcryptHasher {
                 .map_err(|e| HashError::MalformedHash(e.into()))
         })
         .await
+    }
+
+    async fn verify_against_dummy(&self, password: &Password) -> Result<(), HashError> {
+        let dummy = self.dummy_hash().await?;
+        // The outcome is irrelevant: only the time spent matters.
+        self.verify(password, dummy).await.map(|_| ())
     }
 }

@@ -10,7 +10,7 @@ use adapters::sqlite::SqliteUserRepository;
 use adapters::sqlite::testing::TestSqlite;
 use application::ports::{CreateUserError, NewUser, UserRepository};
 use chrono::{DateTime, TimeZone, Utc};
-use domain::{Email, PageSize, PasswordHash, User, UserId};
+use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
 use futures::future::join_all;
 
 /// Instantiates each scenario for each backend.
@@ -44,6 +44,10 @@ contract!(
     updated_at_moves_even_when_the_writers_clock_is_behind,
     concurrent_changes_from_one_old_hash_have_exactly_one_winner,
     timestamps_round_trip_at_microsecond_precision,
+    failed_attempts_count_up_lock_at_the_threshold_and_clear,
+    a_lock_is_never_shortened,
+    concurrent_failures_all_count,
+    counting_failures_never_moves_updated_at,
 );
 
 async fn postgres() -> (TestDatabase, PgUserRepository) {
@@ -320,4 +324,114 @@ async fn timestamps_round_trip_at_microsecond_precision(repo: impl UserRepositor
     assert_eq!(created.updated_at, created.created_at);
     let read = repo.find_by_id(created.id).await.expect("q").expect("row");
     assert_eq!(read, created, "what create returns is what is stored");
+}
+
+/// Locks after 3 failures for 10 s, doubling to at most 60 s.
+fn policy() -> LockoutPolicy {
+    LockoutPolicy::try_new(
+        3,
+        chrono::TimeDelta::seconds(10),
+        chrono::TimeDelta::seconds(60),
+    )
+    .expect("valid policy")
+}
+
+async fn failed_attempts_count_up_lock_at_the_threshold_and_clear(repo: impl UserRepository) {
+    let user = repo
+        .create(new_user("fail@example.com", "h", 0))
+        .await
+        .expect("created");
+    let other = repo
+        .create(new_user("other@example.com", "h", 0))
+        .await
+        .expect("created");
+    assert_eq!(
+        repo.failed_attempts(user.id).await.expect("read"),
+        FailedAttempts::default()
+    );
+    let mut seen = Vec::new();
+    for i in 0..5 {
+        seen.push(
+            repo.record_failed_attempt(user.id, at(100 + i), &policy())
+                .await
+                .expect("recorded"),
+        );
+    }
+    let expect = |count, until: Option<i64>| FailedAttempts {
+        count,
+        locked_until: until.map(at),
+    };
+    assert_eq!(
+        seen,
+        [
+            expect(1, None),
+            expect(2, None),
+            expect(3, Some(102 + 10)),
+            expect(4, Some(103 + 20)),
+            expect(5, Some(104 + 40)),
+        ]
+    );
+    assert_eq!(repo.failed_attempts(user.id).await.expect("read"), seen[4]);
+    assert_eq!(
+        repo.failed_attempts(other.id).await.expect("read"),
+        FailedAttempts::default(),
+        "counts are per account"
+    );
+    repo.clear_failed_attempts(user.id).await.expect("cleared");
+    assert_eq!(
+        repo.failed_attempts(user.id).await.expect("read"),
+        FailedAttempts::default()
+    );
+}
+
+async fn a_lock_is_never_shortened(repo: impl UserRepository) {
+    let user = repo
+        .create(new_user("long@example.com", "h", 0))
+        .await
+        .expect("created");
+    for _ in 0..4 {
+        repo.record_failed_attempt(user.id, at(1_000), &policy())
+            .await
+            .expect("recorded");
+    }
+    // A replica whose clock lags records the fifth failure "earlier": the lock must stay where it was
+    // or move out, never in.
+    let after_lagging = repo
+        .record_failed_attempt(user.id, at(0), &policy())
+        .await
+        .expect("recorded");
+    assert_eq!(after_lagging.count, 5);
+    assert_eq!(after_lagging.locked_until, Some(at(1_000 + 20)));
+}
+
+async fn concurrent_failures_all_count(repo: impl UserRepository + Clone) {
+    let user = repo
+        .create(new_user("many@example.com", "h", 0))
+        .await
+        .expect("created");
+    let failures = (0..25).map(|_| {
+        let repo = repo.clone();
+        async move { repo.record_failed_attempt(user.id, at(1), &policy()).await }
+    });
+    for result in join_all(failures).await {
+        result.expect("no error under concurrency");
+    }
+    let stored = repo.failed_attempts(user.id).await.expect("read");
+    assert_eq!(stored.count, 25, "no failure was lost");
+    assert!(stored.locked_until.is_some());
+}
+
+async fn counting_failures_never_moves_updated_at(repo: impl UserRepository) {
+    let user = repo
+        .create(new_user("still@example.com", "h", 0))
+        .await
+        .expect("created");
+    for _ in 0..4 {
+        repo.record_failed_attempt(user.id, at(500), &policy())
+            .await
+            .expect("recorded");
+    }
+    repo.clear_failed_attempts(user.id).await.expect("cleared");
+    let stored = repo.find_by_id(user.id).await.expect("q").expect("row");
+    assert_eq!(stored, user, "updated_at dates password changes only");
 }

@@ -1,10 +1,11 @@
 use application::ports::{CreateUserError, NewUser, RepositoryError, UserRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, PageSize, PasswordHash, User, UserId};
+use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
 
 use super::SqliteStore;
 use super::errors::{is_unique_violation, repository_error};
+use crate::attempts::failure_count;
 
 const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
@@ -140,5 +141,76 @@ impl UserRepository for SqliteUserRepository {
         .await
         .map_err(repository_error)?;
         to_user(row)
+    }
+
+    async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
+        let row: Option<AttemptsRow> =
+            sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = ?1")
+                .bind(id.get())
+                .fetch_optional(&self.store.read)
+                .await
+                .map_err(repository_error)?;
+        row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
+    }
+
+    async fn record_failed_attempt(
+        &self,
+        id: UserId,
+        now: DateTime<Utc>,
+        policy: &LockoutPolicy,
+    ) -> Result<FailedAttempts, RepositoryError> {
+        let counted: AttemptsRow = sqlx::query_as(
+            "INSERT INTO login_attempts (user_id, failures) VALUES (?1, 1) \
+             ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1 \
+             RETURNING failures, locked_until",
+        )
+        .bind(id.get())
+        .fetch_one(&self.store.write)
+        .await
+        .map_err(repository_error)?;
+        let counted = FailedAttempts::try_from(counted)?;
+        let Some(lock) = policy.lock_for(counted.count) else {
+            return Ok(counted);
+        };
+        // Never shortens a lock another process set further out, as in the PostgreSQL adapter.
+        let locked: AttemptsRow = sqlx::query_as(
+            "UPDATE login_attempts SET locked_until = max(coalesce(locked_until, ?2), ?2) \
+             WHERE user_id = ?1 RETURNING failures, locked_until",
+        )
+        .bind(id.get())
+        .bind(micros(now + lock))
+        .fetch_one(&self.store.write)
+        .await
+        .map_err(repository_error)?;
+        FailedAttempts::try_from(locked)
+    }
+
+    async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError> {
+        sqlx::query("DELETE FROM login_attempts WHERE user_id = ?1")
+            .bind(id.get())
+            .execute(&self.store.write)
+            .await
+            .map_err(repository_error)?;
+        Ok(())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AttemptsRow {
+    failures: i64,
+    locked_until: Option<i64>,
+}
+
+impl TryFrom<AttemptsRow> for FailedAttempts {
+    type Error = RepositoryError;
+
+    fn try_from(row: AttemptsRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            count: failure_count(row.failures)?,
+            locked_until: row
+                .locked_until
+                .map(|micros| timestamp("locked_until", micros))
+                .transpose()?,
+        })
     }
 }
