@@ -9,9 +9,13 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use adapters::graphql::{AppSchema, SchemaSettings, build_schema};
+use adapters::graphql::{
+    AppSchema, CookieSettings, RequestCredentials, SchemaSettings, build_schema,
+};
 use anyhow::anyhow;
-use application::{MockUserUseCases, QueryError, UpsertUserError, UpsertUserInput};
+use application::{
+    MockAuthUseCases, MockUserUseCases, QueryError, UpsertUserError, UpsertUserInput,
+};
 use async_graphql::Request;
 use chrono::{TimeZone, Utc};
 use domain::{Email, PasswordHash, User, UserId, ValidationErrors, Violation};
@@ -21,12 +25,29 @@ use serde_json::{Value, json};
 // Helpers
 // ---------------------------------------------------------------------------------------------------------
 
+/// The token every request here carries; the auth mock accepts it, so the user queries' guards pass and
+/// these tests see the user use cases. `graphql_auth_in_process.rs` tests the guards themselves.
+const SESSION: &str = "valid-session-token";
+
 fn schema(mock: MockUserUseCases, introspection: bool) -> AppSchema {
-    build_schema(Arc::new(mock), SchemaSettings { introspection })
+    let mut auth = MockAuthUseCases::new();
+    auth.expect_authenticate()
+        .withf(|token| token == SESSION)
+        .returning(|_| Ok(user(99, "caller@b.co")));
+    build_schema(
+        Arc::new(mock),
+        Arc::new(auth),
+        SchemaSettings { introspection },
+        CookieSettings { secure: true },
+    )
 }
 
-/// Executes `request` and returns the response exactly as it would be serialised to a client.
+/// Executes `request` as a logged-in caller and returns the response exactly as it would be serialised
+/// to a client.
 async fn run(schema: &AppSchema, request: impl Into<Request>) -> Value {
+    let request = request
+        .into()
+        .data(RequestCredentials::new(Some(SESSION.to_owned())));
     let response = schema.execute(request).await;
     serde_json::to_value(&response).expect("a GraphQL response serialises to JSON")
 }

@@ -4,12 +4,14 @@
 //! log with their full chain and the client gets an opaque sentence. Broken business rules log at WARN,
 //! broken dependencies at ERROR.
 
-use application::{QueryError, UpsertUserError};
+use application::{AuthError, LoginError, QueryError, UpsertUserError};
 use async_graphql::{Error, ErrorExtensions, Value};
 use domain::ValidationErrors;
 
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const INVALID_CURRENT_PASSWORD: &str = "INVALID_CURRENT_PASSWORD";
+pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
+pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const CONFLICT: &str = "CONFLICT";
 pub const UNAVAILABLE: &str = "UNAVAILABLE";
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
@@ -56,6 +58,41 @@ impl IntoGraphQlError for QueryError {
             Self::Unexpected(error) => internal(&error),
         }
     }
+}
+
+impl IntoGraphQlError for LoginError {
+    fn into_graphql_error(self) -> Error {
+        match self {
+            Self::InvalidInput(errors) => bad_user_input(&errors),
+            Self::InvalidCredentials => {
+                tracing::warn!(code = INVALID_CREDENTIALS, "login refused");
+                coded("Invalid email or password.", INVALID_CREDENTIALS)
+            }
+            Self::Unavailable(error) => unavailable(&error),
+            Self::Unexpected(error) => internal(&error),
+        }
+    }
+}
+
+impl IntoGraphQlError for AuthError {
+    fn into_graphql_error(self) -> Error {
+        match self {
+            Self::Unauthenticated(reason) => {
+                tracing::info!(%reason, "session token refused");
+                unauthenticated()
+            }
+            Self::Unavailable(error) => unavailable(&error),
+            Self::Unexpected(error) => internal(&error),
+        }
+    }
+}
+
+/// The answer to a guarded field without a valid session, whatever the reason.
+pub(super) fn unauthenticated() -> Error {
+    coded(
+        "Log in first: send the Authentication cookie or an Authorization: Bearer token.",
+        UNAUTHENTICATED,
+    )
 }
 
 fn coded(message: &str, code: &'static str) -> Error {

@@ -27,7 +27,7 @@ use async_graphql::{
 pub const MAX_EXPANDED_SELECTIONS: usize = 50_000;
 
 /// Root fields that run bcrypt.
-pub const PASSWORD_FIELDS: &[&str] = &["upsertUser"];
+pub const PASSWORD_FIELDS: &[&str] = &["upsertUser", "login"];
 
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";

@@ -4,21 +4,25 @@ mod errors;
 mod guards;
 mod mutation;
 mod query;
+mod session;
 mod types;
 
 use std::sync::Arc;
 
-use application::UserUseCases;
+use application::{AuthUseCases, UserUseCases};
 use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
 pub use guards::PASSWORD_FIELDS;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use session::{CookieSettings, RequestCredentials, SESSION_COOKIE};
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The use cases every resolver reaches through the schema's data.
 pub type SharedUseCases = Arc<dyn UserUseCases>;
+/// The authentication use cases, beside them in the schema's data.
+pub type SharedAuth = Arc<dyn AuthUseCases>;
 
 /// Limits that keep one request's cost bounded. Introspection needs a depth of about 13.
 pub const MAX_DEPTH: usize = 16;
@@ -47,8 +51,17 @@ pub fn schema_builder(
     }
 }
 
-pub fn build_schema(use_cases: SharedUseCases, settings: SchemaSettings) -> AppSchema {
-    schema_builder(settings).data(use_cases).finish()
+pub fn build_schema(
+    use_cases: SharedUseCases,
+    auth: SharedAuth,
+    settings: SchemaSettings,
+    cookie: CookieSettings,
+) -> AppSchema {
+    schema_builder(settings)
+        .data(use_cases)
+        .data(auth)
+        .data(cookie)
+        .finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

@@ -1,8 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
+use super::SharedAuth;
 use super::errors::IntoGraphQlError;
 use super::query::use_cases;
-use super::types::{UpsertUserInput, User};
+use super::session::set_session_cookie;
+use super::types::{LoginInput, UpsertUserInput, User};
 
 pub struct MutationRoot;
 
@@ -26,4 +28,31 @@ impl MutationRoot {
             .map_err(IntoGraphQlError::into_graphql_error)?;
         Ok(User(user))
     }
+
+    /// Checks the credentials and starts a session: sets the `Authentication` cookie and returns the
+    /// user. Clients that are not browsers take the token from that Set-Cookie header and send it as
+    /// `Authorization: Bearer <token>` (see README).
+    async fn login(&self, ctx: &Context<'_>, login_input: LoginInput) -> Result<User> {
+        let session = auth(ctx)?
+            .login(&login_input.email, &login_input.password)
+            .await
+            .map_err(IntoGraphQlError::into_graphql_error)?;
+        set_session_cookie(
+            ctx,
+            session.token.token.expose(),
+            session.token.lifetime.num_seconds(),
+        )?;
+        Ok(User(session.user))
+    }
+
+    /// Ends the browser session by clearing the `Authentication` cookie. A bearer token stays valid
+    /// until it expires or the password changes.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        set_session_cookie(ctx, "", 0)?;
+        Ok(true)
+    }
+}
+
+fn auth<'a>(ctx: &Context<'a>) -> Result<&'a SharedAuth> {
+    ctx.data::<SharedAuth>()
 }

@@ -3,13 +3,26 @@ use domain::PageSize;
 
 use super::SharedUseCases;
 use super::errors::IntoGraphQlError;
+use super::session::{current_user, require_user};
 use super::types::User;
 
 pub struct QueryRoot;
 
 #[Object(name = "Query")]
 impl QueryRoot {
-    /// Users in id order, `first` at a time (at most 1000), after the user with id `after`.
+    /// The logged-in user, or null without a valid session.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        Ok(current_user(ctx).await?.map(User))
+    }
+
+    /// The course's name for `me`.
+    #[graphql(deprecation = "Use `me`.")]
+    async fn get_user_from_cookie(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        self.me(ctx).await
+    }
+
+    /// Users in id order, `first` at a time (at most 1000), after the user with id `after`. Needs a
+    /// session.
     #[graphql(
         complexity = "usize::try_from(first.unwrap_or(100)).unwrap_or(0).saturating_mul(child_complexity).max(1)"
     )]
@@ -19,6 +32,7 @@ impl QueryRoot {
         #[graphql(default = 100)] first: Option<i32>,
         after: Option<ID>,
     ) -> Result<Vec<User>> {
+        require_user(ctx).await?;
         // An explicit `first: null` means "the default", which is what the seed's clients expect.
         let first = first.map_or(i64::from(PageSize::DEFAULT), i64::from);
         let users = use_cases(ctx)?
@@ -28,8 +42,9 @@ impl QueryRoot {
         Ok(users.into_iter().map(User).collect())
     }
 
-    /// The user with this id, or null.
+    /// The user with this id, or null. Needs a session.
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<Option<User>> {
+        require_user(ctx).await?;
         let user = use_cases(ctx)?
             .user(&id)
             .await
@@ -37,8 +52,9 @@ impl QueryRoot {
         Ok(user.map(User))
     }
 
-    /// The user with this email, compared without regard to case, or null.
+    /// The user with this email, compared without regard to case, or null. Needs a session.
     async fn user_by_email(&self, ctx: &Context<'_>, email: String) -> Result<Option<User>> {
+        require_user(ctx).await?;
         let user = use_cases(ctx)?
             .user_by_email(&email)
             .await

@@ -39,6 +39,14 @@ pub struct UpsertUserInput {
     pub new_password: Option<String>,
 }
 
+/// Credentials for `login`.
+// No `Debug` derive: it holds a password.
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
 /// An instant in UTC, ISO 8601 with milliseconds.
 // Written as NestJS writes a JavaScript `Date`: ISO 8601 in UTC with milliseconds,
 // `2025-02-15T10:40:24.123Z`, so clients of the seed parse it unchanged.

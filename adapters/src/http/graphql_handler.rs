@@ -10,7 +10,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
+use super::credentials::session_token;
 use super::problem::problem;
+use crate::graphql::RequestCredentials;
 
 pub(super) async fn post(
     State(state): State<AppState>,
@@ -62,7 +64,7 @@ pub(super) async fn post(
             "The request has no query.",
         );
     }
-    execute(&state, request).await
+    execute(&state, &headers, request).await
 }
 
 #[derive(serde::Deserialize)]
@@ -75,6 +77,7 @@ pub(super) struct GetParams {
 
 pub(super) async fn get(
     State(state): State<AppState>,
+    headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
     let Ok(Query(params)) = params else {
@@ -124,12 +127,22 @@ pub(super) async fn get(
             }
         }
     }
-    execute(&state, request).await
+    execute(&state, &headers, request).await
 }
 
-async fn execute(state: &AppState, request: async_graphql::Request) -> Response {
-    let response = state.schema.execute(request).await;
-    axum::Json(response).into_response()
+/// Runs the request with the caller's credentials in its data, and returns the headers resolvers set
+/// (the session cookie) with the body.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let request = request.data(RequestCredentials::new(session_token(headers)));
+    let mut response = state.schema.execute(request).await;
+    let set_by_resolvers = std::mem::take(&mut response.http_headers);
+    let mut http = axum::Json(response).into_response();
+    http.headers_mut().extend(set_by_resolvers);
+    http
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

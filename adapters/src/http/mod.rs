@@ -1,6 +1,9 @@
 //! The HTTP surface: `POST /graphql` (API), `GET /graphql` (GraphiQL, or read-only queries),
+//! `GET /api/authenticate` (the user behind a cookie or bearer token, for other services),
 //! `GET /api/health` and `GET /api/ready`.
 
+mod authenticate;
+mod credentials;
 mod graphql_handler;
 mod health;
 mod problem;
@@ -17,7 +20,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::graphql::AppSchema;
+use crate::graphql::{AppSchema, SharedAuth};
 
 /// The seed's request limit is Express's 100 KB; a GraphQL request to this API needs far less.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -37,17 +40,20 @@ pub struct HttpSettings {
 #[derive(Clone)]
 pub(crate) struct AppState {
     schema: AppSchema,
+    auth: SharedAuth,
     readiness: Arc<dyn ReadinessProbe>,
     graphiql: bool,
 }
 
 pub fn router(
     schema: AppSchema,
+    auth: SharedAuth,
     readiness: Arc<dyn ReadinessProbe>,
     settings: HttpSettings,
 ) -> Router {
     let state = AppState {
         schema,
+        auth,
         readiness,
         graphiql: settings.graphiql,
     };
@@ -58,6 +64,7 @@ pub fn router(
             get(graphql_handler::get).post(graphql_handler::post),
         )
         .route("/api/health", get(health::health))
+        .route("/api/authenticate", get(authenticate::authenticate))
         .route("/api/ready", get(health::ready))
         .with_state(state)
         .layer(DefaultBodyLimit::max(settings.body_limit))
