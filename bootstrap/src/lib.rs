@@ -4,10 +4,12 @@
 //! not about configuration or wiring, it belongs in an inner crate.
 
 pub mod cli;
+mod duration;
 pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
 
+pub use duration::Seconds;
 pub use settings::Settings;
 pub use startup::Application;

@@ -8,8 +8,11 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use adapters::jwt::{JwtSettings, MIN_SECRET_BYTES};
 use adapters::postgres::PoolSettings;
 use adapters::sqlite::SqliteSettings;
+use chrono::TimeDelta;
+use domain::LockoutPolicy;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::value::{Dict, Value};
@@ -17,7 +20,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use crate::duration::Seconds;
+
 pub const ENV_PREFIX: &str = "AUTH_";
+const MAX_JWT_EXPIRATION_SECONDS: u64 = 30 * 86_400;
 const TOML_FILE: &str = "auth.toml";
 const DOTENV_FILE: &str = ".env";
 
@@ -78,6 +84,27 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `AUTH_LOG_LEVEL`: a tracing filter such as `info` or `info,sqlx=warn`.
     pub log_level: String,
+    /// `AUTH_JWT_SECRET`: signs session tokens; at least 32 bytes. Required with PostgreSQL; on the
+    /// embedded store a random one is made per process when unset.
+    #[serde(default)]
+    pub jwt_secret: Option<SecretString>,
+    /// `AUTH_JWT_EXPIRATION`: a session token's (and its cookie's) lifetime.
+    pub jwt_expiration: Seconds,
+    /// `AUTH_JWT_ISSUER`: the `iss` claim.
+    pub jwt_issuer: String,
+    /// `AUTH_JWT_AUDIENCE`: the `aud` claim; services that verify tokens themselves expect it.
+    pub jwt_audience: String,
+    /// `AUTH_COOKIE_SECURE`: mark the session cookie `Secure`.
+    pub cookie_secure: bool,
+    /// `AUTH_LOCKOUT_THRESHOLD`: consecutive failed password checks before an account locks.
+    #[validate(range(min = 1, max = 1000))]
+    pub lockout_threshold: u32,
+    /// `AUTH_LOCKOUT_BASE_SECONDS`: the first lock; each further failure doubles it.
+    #[validate(range(min = 1, max = 86_400))]
+    pub lockout_base_seconds: u32,
+    /// `AUTH_LOCKOUT_MAX_SECONDS`: the longest lock.
+    #[validate(range(min = 1, max = 604_800))]
+    pub lockout_max_seconds: u32,
 }
 
 /// The defaults: a laptop with nothing installed, so the embedded store and the seed's port.
@@ -104,6 +131,14 @@ fn defaults() -> Dict {
     set("shutdown_grace_ms", 10_000.into());
     set("log_format", "pretty".into());
     set("log_level", "info,sqlx=warn".into());
+    set("jwt_expiration", 3_600.into());
+    set("jwt_issuer", "jobber-auth".into());
+    set("jwt_audience", "jobber".into());
+    set("cookie_secure", true.into());
+    let lockout = LockoutPolicy::default();
+    set("lockout_threshold", lockout.threshold().into());
+    set("lockout_base_seconds", 30.into());
+    set("lockout_max_seconds", 900.into());
     d
 }
 
@@ -131,6 +166,8 @@ impl Settings {
         let settings: Self = figment.extract().map_err(|e| extraction_line(&e))?;
         settings.validate().map_err(|e| validation_line(&e))?;
         settings.check_database_url()?;
+        settings.check_jwt()?;
+        settings.lockout()?;
         Ok(settings)
     }
 
@@ -147,6 +184,52 @@ impl Settings {
             Err("invalid configuration: AUTH_DATABASE_URL is empty; unset it to use the embedded SQLite store, or give a postgres:// URL".to_owned())
         } else {
             Err("invalid configuration: AUTH_DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded SQLite store)".to_owned())
+        }
+    }
+
+    fn check_jwt(&self) -> Result<(), String> {
+        use secrecy::ExposeSecret;
+        match &self.jwt_secret {
+            Some(secret) if secret.expose_secret().len() < MIN_SECRET_BYTES => Err(format!(
+                "invalid configuration: AUTH_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes, got {}",
+                secret.expose_secret().len()
+            )),
+            None if self.database_url.is_some() => Err(format!(
+                "invalid configuration: AUTH_JWT_SECRET is required with PostgreSQL (at least \
+                 {MIN_SECRET_BYTES} bytes, e.g. `openssl rand -hex 32`), so that tokens survive restarts \
+                 and every replica accepts them"
+            )),
+            _ if !(1..=MAX_JWT_EXPIRATION_SECONDS).contains(&self.jwt_expiration.0) => {
+                Err(format!(
+                    "invalid configuration: AUTH_JWT_EXPIRATION must be between 1 s and 30 days, got {} s",
+                    self.jwt_expiration.0
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// # Errors
+    /// When the base lock is longer than the longest one.
+    pub fn lockout(&self) -> Result<LockoutPolicy, String> {
+        LockoutPolicy::try_new(
+            self.lockout_threshold,
+            TimeDelta::seconds(self.lockout_base_seconds.into()),
+            TimeDelta::seconds(self.lockout_max_seconds.into()),
+        )
+        .map_err(|_| {
+            "invalid configuration: AUTH_LOCKOUT_BASE_SECONDS must not exceed AUTH_LOCKOUT_MAX_SECONDS"
+                .to_owned()
+        })
+    }
+
+    /// Token settings around `secret`, which the caller takes from `jwt_secret` or makes.
+    pub fn jwt(&self, secret: SecretString) -> JwtSettings {
+        JwtSettings {
+            secret,
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            lifetime: TimeDelta::seconds(i64::try_from(self.jwt_expiration.0).unwrap_or(i64::MAX)),
         }
     }
 

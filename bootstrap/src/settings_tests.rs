@@ -7,6 +7,9 @@ use figment::Jail;
 use secrecy::ExposeSecret;
 
 use super::*;
+use crate::Seconds;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 fn load_in(jail: &Jail) -> Result<Settings, String> {
     Settings::from_figment(Settings::figment(jail.directory()))
@@ -41,6 +44,7 @@ fn layers_apply_in_order_toml_then_dotenv_then_environment() {
         jail.create_file(".env", "AUTH_BCRYPT_COST=11\nPORT=5000\nUNRELATED=1\n")?;
         jail.set_env("PORT", "6000");
         jail.set_env("AUTH_DATABASE_URL", "postgres://u:secret@db:5432/auth");
+        jail.set_env("AUTH_JWT_SECRET", SECRET);
         let s = load_in(jail).expect("loads");
         assert_eq!(s.bcrypt_cost, 11, ".env beats auth.toml");
         assert_eq!(s.port, 6000, "the environment beats .env");
@@ -115,7 +119,9 @@ fn a_non_postgres_url_is_refused_without_echoing_it() {
 fn debug_output_does_not_show_the_database_url() {
     Jail::expect_with(|jail| {
         jail.set_env("AUTH_DATABASE_URL", "postgres://u:hunter2@db/auth");
+        jail.set_env("AUTH_JWT_SECRET", SECRET);
         let s = load_in(jail).expect("loads");
+        assert!(!format!("{s:?}").contains(SECRET));
         assert!(!format!("{s:?}").contains("hunter2"));
         Ok(())
     });
@@ -151,6 +157,70 @@ fn a_bad_value_in_auth_toml_names_the_key_and_the_file() {
         let err = load_in(jail).expect_err("not a number");
         assert!(err.contains("AUTH_BCRYPT_COST"), "{err}");
         assert!(err.contains("auth.toml"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn postgres_needs_a_jwt_secret_and_a_short_one_is_refused_without_echoing_it() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_DATABASE_URL", "postgres://u@db/auth");
+        let err = load_in(jail).expect_err("no secret");
+        assert!(
+            err.contains("AUTH_JWT_SECRET is required with PostgreSQL"),
+            "{err}"
+        );
+        jail.set_env("AUTH_JWT_SECRET", "too-short-but-secret");
+        let err = load_in(jail).expect_err("short secret");
+        assert!(err.contains("at least 32 bytes, got 20"), "{err}");
+        assert!(!err.contains("too-short-but-secret"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn the_embedded_store_runs_without_a_secret() {
+    Jail::expect_with(|jail| {
+        let s = load_in(jail).expect("loads");
+        assert!(s.jwt_secret.is_none());
+        assert_eq!(s.jwt_expiration, Seconds(3_600));
+        assert!(s.cookie_secure, "Secure is the default");
+        Ok(())
+    });
+}
+
+#[test]
+fn token_lifetimes_take_units_and_the_cookie_flag_is_strict() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_JWT_EXPIRATION", "15m");
+        jail.set_env("AUTH_COOKIE_SECURE", "false");
+        let s = load_in(jail).expect("loads");
+        assert_eq!(s.jwt_expiration, Seconds(900));
+        assert!(!s.cookie_secure);
+        jail.set_env("AUTH_COOKIE_SECURE", "no");
+        let err = load_in(jail).expect_err("not a boolean");
+        assert!(err.contains("AUTH_COOKIE_SECURE"), "{err}");
+        jail.set_env("AUTH_COOKIE_SECURE", "false");
+        jail.set_env("AUTH_JWT_EXPIRATION", "soon");
+        let err = load_in(jail).expect_err("not a duration");
+        assert!(err.contains("AUTH_JWT_EXPIRATION"), "{err}");
+        jail.set_env("AUTH_JWT_EXPIRATION", "0");
+        let err = load_in(jail).expect_err("zero");
+        assert!(err.contains("AUTH_JWT_EXPIRATION must be between"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_lockout_base_longer_than_its_cap_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH_LOCKOUT_BASE_SECONDS", "600");
+        jail.set_env("AUTH_LOCKOUT_MAX_SECONDS", "60");
+        let err = load_in(jail).expect_err("base above cap");
+        assert!(
+            err.contains("AUTH_LOCKOUT_BASE_SECONDS must not exceed AUTH_LOCKOUT_MAX_SECONDS"),
+            "{err}"
+        );
         Ok(())
     });
 }

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::bcrypt::BcryptHasher;
-use adapters::graphql::{SchemaSettings, build_schema};
+use adapters::graphql::{CookieSettings, SchemaSettings, build_schema};
 use adapters::http::{HttpSettings, router};
+use adapters::jwt::JwtTokens;
 use anyhow::Context;
 use axum::Router;
+use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::Settings;
@@ -39,17 +41,27 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.storage(), settings.run_migrations).await?;
         let hasher = BcryptHasher::try_new(settings.bcrypt_cost, settings.bcrypt_max_concurrency)?;
+        // In the background, so that readiness does not wait for a bcrypt run.
+        let warm = hasher.clone();
+        tokio::spawn(async move { warm.prepare_dummy().await });
+        let tokens = JwtTokens::try_new(&settings.jwt(jwt_secret(settings)?))?;
+        let lockout = settings.lockout().map_err(anyhow::Error::msg)?;
+        let (users, auth) = store.services(hasher, tokens, lockout);
         let schema = build_schema(
-            store.user_use_cases(hasher),
+            users,
+            auth.clone(),
             SchemaSettings {
                 introspection: settings.introspection,
+            },
+            CookieSettings {
+                secure: settings.cookie_secure,
             },
         );
         let http = HttpSettings {
             graphiql: settings.graphiql,
             body_limit: settings.body_limit_bytes,
         };
-        let router = router(schema, Arc::new(store.clone()), http);
+        let router = router(schema, auth, Arc::new(store.clone()), http);
         let listener = TcpListener::bind((settings.host, settings.port))
             .await
             .with_context(|| format!("could not listen on {}:{}", settings.host, settings.port))?;
@@ -108,6 +120,19 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The configured secret, or, on the embedded store only (settings refuse PostgreSQL without one), a
+/// random one for this process.
+fn jwt_secret(settings: &Settings) -> anyhow::Result<SecretString> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.clone());
+    }
+    tracing::warn!(
+        "AUTH_JWT_SECRET is not set: signing session tokens with a random secret made for this process; \
+         sessions will not survive a restart"
+    );
+    JwtTokens::random_secret()
 }
 
 /// `auth migrate`: create the database if it is missing, apply migrations, exit.

@@ -5,13 +5,16 @@ use std::sync::Arc;
 
 use adapters::bcrypt::BcryptHasher;
 use adapters::clock::SystemClock;
-use adapters::graphql::SharedUseCases;
+use adapters::graphql::{SharedAuth, SharedUseCases};
 use adapters::http::{READINESS_TIMEOUT, ReadinessProbe};
+use adapters::jwt::JwtTokens;
 use adapters::postgres::{PgPool, PgUserRepository, PoolSettings, connect_lazy};
 use adapters::sqlite::{SqliteStore, SqliteUserRepository};
 use anyhow::Context;
-use application::UserService;
+use application::ports::UserRepository;
+use application::{AuthService, UserService};
 use async_trait::async_trait;
+use domain::LockoutPolicy;
 use secrecy::ExposeSecret;
 use sqlx::migrate::MigrateDatabase;
 
@@ -58,18 +61,23 @@ impl Store {
         }
     }
 
-    pub fn user_use_cases(&self, hasher: BcryptHasher) -> SharedUseCases {
+    /// The use cases on this store: users, and authentication sharing its failed-attempt count.
+    pub fn services(
+        &self,
+        hasher: BcryptHasher,
+        tokens: JwtTokens,
+        lockout: LockoutPolicy,
+    ) -> (SharedUseCases, SharedAuth) {
         match self {
-            Self::Postgres(pool) => Arc::new(UserService::new(
-                PgUserRepository::new(pool.clone()),
-                hasher,
-                SystemClock,
-            )),
-            Self::Sqlite(store) => Arc::new(UserService::new(
+            Self::Postgres(pool) => {
+                wire(PgUserRepository::new(pool.clone()), hasher, tokens, lockout)
+            }
+            Self::Sqlite(store) => wire(
                 SqliteUserRepository::new(store.clone()),
                 hasher,
-                SystemClock,
-            )),
+                tokens,
+                lockout,
+            ),
         }
     }
 
@@ -90,6 +98,18 @@ impl ReadinessProbe for Store {
             Self::Sqlite(store) => adapters::sqlite::ping(store, READINESS_TIMEOUT).await,
         }
     }
+}
+
+fn wire<R: UserRepository + Clone>(
+    repository: R,
+    hasher: BcryptHasher,
+    tokens: JwtTokens,
+    lockout: LockoutPolicy,
+) -> (SharedUseCases, SharedAuth) {
+    let users =
+        UserService::new(repository.clone(), hasher.clone(), SystemClock).with_lockout(lockout);
+    let auth = AuthService::new(repository, hasher, SystemClock, tokens).with_lockout(lockout);
+    (Arc::new(users), Arc::new(auth))
 }
 
 async fn prepare_postgres(settings: &PoolSettings, pool: &PgPool) -> anyhow::Result<()> {

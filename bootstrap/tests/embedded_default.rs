@@ -105,6 +105,11 @@ async fn with_no_configuration_it_serves_on_sqlite_and_keeps_data_across_a_resta
             && startup.contains("PostgreSQL is the production store"),
         "the start-up log says where the data lives and what production uses:\n{startup}"
     );
+    assert!(
+        startup.contains("AUTH_JWT_SECRET is not set")
+            && startup.contains("will not survive a restart"),
+        "without a secret the log warns that sessions end with the process:\n{startup}"
+    );
 
     let graphiql = reqwest::Client::new()
         .get(format!("{}/graphql", first.base))
@@ -129,16 +134,15 @@ async fn with_no_configuration_it_serves_on_sqlite_and_keeps_data_across_a_resta
         "the data lives in ./data/auth.db"
     );
 
+    // The new process signs with a new random secret, so the user logs in again: the stored hash
+    // answering the password is the proof that the account outlived the restart.
     let second = start(dir.path()).await;
-    let found = second
-        .graphql(
-            "query($email: String!) { userByEmail(email: $email) { id email } }",
-            json!({ "email": "keep@example.com" }),
-        )
-        .await;
+    let login = "mutation($input: LoginInput!) { login(loginInput: $input) { id email } }";
+    let input = json!({ "input": { "email": "keep@example.com", "password": "MyPassword1!" } });
+    let logged_in = second.graphql(login, input).await;
     assert_eq!(
-        found["data"]["userByEmail"], created["data"]["upsertUser"],
-        "the user outlived the restart"
+        logged_in["data"]["login"], created["data"]["upsertUser"],
+        "the user outlived the restart: {logged_in}"
     );
     second.stop().await;
 }

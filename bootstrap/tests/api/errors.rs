@@ -80,6 +80,7 @@ async fn a_wrong_current_password_is_a_client_error_and_changes_nothing() {
 #[tokio::test]
 async fn query_arguments_are_validated_with_their_field_names() {
     let app = TestApp::spawn().await;
+    app.sign_in().await;
     for (query, field) in [
         (r#"{ user(id: "abc") { id } }"#, "id"),
         (r#"{ user(id: "-1") { id } }"#, "id"),
@@ -100,6 +101,7 @@ async fn query_arguments_are_validated_with_their_field_names() {
 #[tokio::test]
 async fn absent_users_are_null_without_errors() {
     let app = TestApp::spawn().await;
+    app.sign_in().await;
     let body = app
         .graphql(r#"{ user(id: 42) { id } userByEmail(email: "nobody@example.com") { id } }"#)
         .await;
@@ -195,7 +197,9 @@ async fn an_unreachable_database_gives_unavailable_and_a_failing_readiness() {
     let started = std::time::Instant::now();
     let response = client
         .post(format!("{address}/graphql"))
-        .json(&serde_json::json!({ "query": "{ user(id: 1) { id } }" }))
+        .json(&serde_json::json!({ "query": format!(
+            r#"mutation {{ upsertUser(upsertUserInput: {{ email: "down@example.com", password: "{SEED_PASSWORD}" }}) {{ id }} }}"#
+        ) }))
         .send()
         .await
         .expect("sent");

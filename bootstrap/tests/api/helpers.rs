@@ -3,25 +3,31 @@ use std::path::PathBuf;
 
 use adapters::postgres::testing::TestDatabase;
 use bootstrap::settings::LogFormat;
-use bootstrap::{Application, Settings};
+use bootstrap::{Application, Seconds, Settings};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const SEED_PASSWORD: &str = "MyPassword1!";
 pub const SEED_NEW_PASSWORD: &str = "MyPassword2!";
+/// The secret test apps sign with, so tests can forge tokens the way an attacker with it could.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
 /// What the app under test stores its data in, kept alive (and cleaned up) with the app.
 pub enum TestStore {
     Postgres(TestDatabase),
     /// The embedded default, in a directory of its own.
     Sqlite(tempfile::TempDir),
+    /// Another app's PostgreSQL database, as a second replica would share it; that app owns it.
+    Shared(String),
 }
 
 pub struct TestApp {
     pub address: String,
     pub store: TestStore,
     pub client: reqwest::Client,
+    /// Sent as a bearer token with every `graphql` call once `sign_in` has run.
+    session: std::sync::Mutex<Option<String>>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -45,6 +51,17 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
         shutdown_grace_ms: 5000,
         log_format: LogFormat::Pretty,
         log_level: "warn".to_owned(),
+        jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
+        jwt_expiration: Seconds(3_600),
+        jwt_issuer: "jobber-auth".to_owned(),
+        jwt_audience: "jobber".to_owned(),
+        // reqwest's cookie-less client reads Set-Cookie itself; Secure is asserted where it matters.
+        cookie_secure: true,
+        // The race tests send dozens of wrong passwords at one account on purpose; the lock tests set
+        // their own, stricter policy.
+        lockout_threshold: 1_000,
+        lockout_base_seconds: 30,
+        lockout_max_seconds: 900,
     }
 }
 
@@ -57,6 +74,11 @@ impl TestApp {
         Self::start(TestStore::Postgres(TestDatabase::create().await), adjust).await
     }
 
+    /// A second replica: another app on this app's PostgreSQL database.
+    pub async fn spawn_replica(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(TestStore::Shared(self.pg().url()), adjust).await
+    }
+
     /// The app on its embedded default: no database URL, a SQLite file in a fresh directory.
     pub async fn spawn_sqlite() -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -67,6 +89,7 @@ impl TestApp {
         let mut settings = match &store {
             TestStore::Postgres(db) => test_settings(Some(db.url()), PathBuf::from("unused.db")),
             TestStore::Sqlite(dir) => test_settings(None, dir.path().join("auth.db")),
+            TestStore::Shared(url) => test_settings(Some(url.clone()), PathBuf::from("unused.db")),
         };
         adjust(&mut settings);
         let app = Application::build(&settings)
@@ -81,6 +104,7 @@ impl TestApp {
             address,
             store,
             client: reqwest::Client::new(),
+            session: std::sync::Mutex::new(None),
             stop: Some(stop),
             server: Some(server),
         }
@@ -108,13 +132,11 @@ impl TestApp {
     }
 
     pub async fn graphql_with(&self, body: Value) -> Value {
-        let response = self
-            .client
-            .post(self.url("/graphql"))
-            .json(&body)
-            .send()
-            .await
-            .expect("request sent");
+        let mut request = self.client.post(self.url("/graphql")).json(&body);
+        if let Some(token) = self.session.lock().expect("not poisoned").clone() {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
         assert_eq!(
             response.status(),
             200,
@@ -123,6 +145,42 @@ impl TestApp {
         let text = response.text().await.expect("body");
         assert_no_secrets(&text);
         serde_json::from_str(&text).expect("JSON body")
+    }
+
+    /// Signs up `caller@example.com` and logs it in; later `graphql` calls carry its token, so the
+    /// guarded queries answer. Returns the token.
+    pub async fn sign_in(&self) -> String {
+        let created = self.upsert(CALLER, SEED_PASSWORD, None).await;
+        assert!(created["errors"].is_null(), "{created}");
+        let token = self.log_in(CALLER, SEED_PASSWORD).await;
+        *self.session.lock().expect("not poisoned") = Some(token.clone());
+        token
+    }
+
+    /// Logs in and returns the session token from the `Authentication` cookie, as a script would.
+    pub async fn log_in(&self, email: &str, password: &str) -> String {
+        let response = self.login_response(email, password).await;
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("login set no cookie: {:?}", response.headers()))
+            .to_owned();
+        let body: Value = response.json().await.expect("JSON");
+        assert!(body["errors"].is_null(), "login failed: {body}");
+        session_cookie_value(&cookie).to_owned()
+    }
+
+    /// The raw HTTP response of a login, for tests that look at its headers.
+    pub async fn login_response(&self, email: &str, password: &str) -> reqwest::Response {
+        let query = "mutation($input: LoginInput!) { login(loginInput: $input) { id email } }";
+        let variables = json!({ "input": { "email": email, "password": password } });
+        self.client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("login sent")
     }
 
     pub async fn upsert(&self, email: &str, password: &str, new_password: Option<&str>) -> Value {
@@ -136,7 +194,9 @@ impl TestApp {
     pub fn pg(&self) -> &TestDatabase {
         match &self.store {
             TestStore::Postgres(db) => db,
-            TestStore::Sqlite(_) => panic!("this test needs the app on PostgreSQL"),
+            TestStore::Sqlite(_) | TestStore::Shared(_) => {
+                panic!("this test needs the app that owns a PostgreSQL database")
+            }
         }
     }
 
@@ -145,6 +205,7 @@ impl TestApp {
         let query = "SELECT count(*) FROM users";
         match &self.store {
             TestStore::Postgres(db) => sqlx::query_scalar(query).fetch_one(&db.pool).await,
+            TestStore::Shared(_) => panic!("count users through the app that owns the database"),
             TestStore::Sqlite(dir) => {
                 let path = dir.path().join("auth.db");
                 let pool = sqlx::SqlitePool::connect_with(
@@ -167,6 +228,18 @@ impl Drop for TestApp {
             server.abort();
         }
     }
+}
+
+/// The user `sign_in` creates.
+pub const CALLER: &str = "caller@example.com";
+
+/// `token` from `Authentication=token; Max-Age=…`.
+pub fn session_cookie_value(set_cookie: &str) -> &str {
+    set_cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.trim().strip_prefix("Authentication="))
+        .unwrap_or_else(|| panic!("not the session cookie: {set_cookie}"))
 }
 
 /// No bcrypt hash, in any variant, ever appears in a response.

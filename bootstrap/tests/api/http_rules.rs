@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{CALLER, TestApp, error_code};
 
 async fn post_raw(
     app: &TestApp,
@@ -113,16 +113,18 @@ async fn mutations_are_post_only_but_queries_work_over_get() {
     );
     assert_eq!(app.count_users().await, 0);
 
+    let token = app.sign_in().await;
     let response = app
         .client
         .get(app.url("/graphql"))
-        .query(&[("query", "{ users { id } }")])
+        .query(&[("query", "{ users { email } }")])
+        .bearer_auth(token)
         .send()
         .await
         .expect("sent");
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("JSON");
-    assert_eq!(body["data"]["users"], json!([]));
+    assert_eq!(body["data"]["users"], json!([{ "email": CALLER }]));
 
     let response = app
         .client

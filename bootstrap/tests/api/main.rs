@@ -1,6 +1,7 @@
 //! Black-box tests: the real application, bound to port 0 on its own fresh PostgreSQL database, driven
 //! over HTTP the way a client of the NestJS service would drive it.
 
+mod auth;
 mod concurrency;
 mod errors;
 mod helpers;

@@ -3,7 +3,11 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{SEED_PASSWORD, TestApp, assert_no_secrets, error_code, on_both_stores};
+use adapters::graphql::SESSION_COOKIE;
+
+use crate::helpers::{
+    SEED_PASSWORD, TestApp, assert_no_secrets, error_code, on_both_stores, session_cookie_value,
+};
 
 struct HttpRequest {
     title: String,
@@ -70,6 +74,8 @@ async fn every_request_in_users_http_behaves_as_annotated(app: &TestApp) {
         requests.len()
     );
     let mut created_at_first = None;
+    // What both clients do with cookies: keep the last one set, send it back.
+    let mut session: Option<String> = None;
     for request in &requests {
         assert!(
             !request.expect.is_empty(),
@@ -91,7 +97,14 @@ async fn every_request_in_users_http_behaves_as_annotated(app: &TestApp) {
             // What both HTTP clients do with X-REQUEST-TYPE: GraphQL.
             builder = builder.body(json!({ "query": request.body }).to_string());
         }
+        if let Some(token) = &session {
+            builder = builder.header("Cookie", format!("{SESSION_COOKIE}={token}"));
+        }
         let response = builder.send().await.expect("sent");
+        if let Some(set) = response.headers().get("set-cookie") {
+            let value = session_cookie_value(set.to_str().expect("ascii"));
+            session = (!value.is_empty()).then(|| value.to_owned());
+        }
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
         assert_no_secrets(&text);
@@ -140,6 +153,7 @@ async fn every_request_in_users_http_behaves_as_annotated(app: &TestApp) {
         1,
         "the file creates exactly one user"
     );
+    assert!(session.is_none(), "the file ends logged out");
     let unchanged = app.upsert("my-email2@msn.com", "MyPassword2!", None).await;
     assert!(
         unchanged["errors"].is_null(),

@@ -13,7 +13,8 @@ pub fn interpolate(raw: &str) -> Interpolated {
 }
 
 /// Compose's `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`, `${VAR:+alt}` and
-/// `$$`, resolved as if no variable were set: what a fresh checkout with no `.env` gets.
+/// `$$`, resolved as if no variable were set: what a fresh checkout with no `.env` gets, except that a
+/// required variable (`:?`) stands for a value the operator supplies.
 fn try_interpolate(raw: &str) -> Result<Interpolated, String> {
     let mut out = Interpolated {
         value: String::new(),
@@ -77,10 +78,10 @@ fn expand(body: &str) -> Result<(String, Option<String>), String> {
     }
     let default = if let Some(word) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
         Some(word.to_owned())
-    } else if let Some(message) = op.strip_prefix(":?").or_else(|| op.strip_prefix('?')) {
-        return Err(format!(
-            "`{name}` is required ({message}) and has no default"
-        ));
+    } else if op.starts_with(":?") || op.starts_with('?') {
+        // Compose refuses to start without it, so the operator always supplies one; a long stand-in
+        // lets the settings loader judge the rest (a secret must be at least 32 bytes).
+        Some(format!("{:x<64}", format!("operator-supplied-{name}-")))
     } else if op.starts_with(":+") || op.starts_with('+') || op.is_empty() {
         None
     } else {
