@@ -5,6 +5,8 @@
 //! while sign-ups saturate the CPU, and excess hashing waits in an async queue instead of occupying threads.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use application::ports::{HashError, PasswordHasher};
 use async_trait::async_trait;
@@ -25,6 +27,9 @@ pub struct BcryptHasher {
     /// A hash at this hasher's cost of a password no account has, for `verify_against_dummy`; made on
     /// first use (or by `prepare_dummy`), so start-up does not wait for a bcrypt run.
     dummy: Arc<OnceCell<PasswordHash>>,
+    /// A moving average of how long a hash or verify call has lately taken, queueing included, in
+    /// nanoseconds; 0 until the first one ends. Hash and verify cost the same at one cost.
+    recent_nanos: Arc<AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +51,7 @@ impl BcryptHasher {
             cost,
             permits: Arc::new(Semaphore::new(permits)),
             dummy: Arc::new(OnceCell::new()),
+            recent_nanos: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -75,7 +81,36 @@ impl BcryptHasher {
             .await
     }
 
+    /// How long a verify has lately taken, for `wait_as_long_as_verify`.
+    pub fn recent_verify_time(&self) -> Duration {
+        Duration::from_nanos(self.recent_nanos.load(Ordering::Relaxed))
+    }
+
+    fn record_time(&self, took: Duration) {
+        let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        // An average over about the last eight calls: it follows load without jumping on one outlier.
+        // Racing updates may drop one sample, which an average can afford.
+        let old = self.recent_nanos.load(Ordering::Relaxed);
+        let new = if old == 0 {
+            took
+        } else {
+            old - old / 8 + took / 8
+        };
+        self.recent_nanos.store(new, Ordering::Relaxed);
+    }
+
     async fn run_blocking<T, F>(&self, work: F) -> Result<T, HashError>
+    where
+        F: FnOnce() -> Result<T, HashError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let started = Instant::now();
+        let outcome = self.run_blocking_untimed(work).await;
+        self.record_time(started.elapsed());
+        outcome
+    }
+
+    async fn run_blocking_untimed<T, F>(&self, work: F) -> Result<T, HashError>
     where
         F: FnOnce() -> Result<T, HashError> + Send + 'static,
         T: Send + 'static,
@@ -121,5 +156,9 @@ impl PasswordHasher for BcryptHasher {
         let dummy = self.dummy_hash().await?;
         // The outcome is irrelevant: only the time spent matters.
         self.verify(password, dummy).await.map(|_| ())
+    }
+
+    async fn wait_as_long_as_verify(&self) {
+        tokio::time::sleep(self.recent_verify_time()).await;
     }
 }

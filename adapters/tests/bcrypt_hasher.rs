@@ -97,3 +97,35 @@ fn costs_outside_bcrypts_range_are_refused() {
     assert!(BcryptHasher::try_new(32, 0).is_err());
     assert_eq!(BcryptHasher::try_new(10, 0).expect("valid").cost(), 10);
 }
+
+#[tokio::test]
+async fn a_refusal_waits_about_as_long_as_a_verify_without_hashing() {
+    let hasher = hasher(8);
+    assert_eq!(
+        hasher.recent_verify_time(),
+        std::time::Duration::ZERO,
+        "nothing measured yet, so nothing to wait for"
+    );
+
+    let hash = hasher
+        .hash(&password("MyPassword1!"))
+        .await
+        .expect("hashed");
+    assert!(
+        !hasher
+            .verify(&password("Wrong-Pass1!"), &hash)
+            .await
+            .expect("verified")
+    );
+    let recent = hasher.recent_verify_time();
+    assert!(recent > std::time::Duration::ZERO, "verify time is tracked");
+
+    let started = std::time::Instant::now();
+    hasher.wait_as_long_as_verify().await;
+    // A sleep never ends early, so this cannot pass by luck.
+    let waited = started.elapsed();
+    assert!(
+        waited >= recent,
+        "waited {waited:?}, verify took {recent:?}"
+    );
+}

@@ -250,8 +250,12 @@ async fn one_login_costs_exactly_one_bcrypt_verify() {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(user(1, "a@b.co"))));
-    repo.expect_failed_attempts()
-        .returning(|_| Ok(FailedAttempts::default()));
+    repo.expect_admit_password_check()
+        .times(1)
+        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+    repo.expect_clear_failed_attempts()
+        .times(1)
+        .returning(|_| Ok(()));
     let schema = build_schema(
         Arc::new(MockUserUseCases::new()),
         Arc::new(real_auth(hasher, repo)),

@@ -10,7 +10,9 @@ use adapters::sqlite::SqliteUserRepository;
 use adapters::sqlite::testing::TestSqlite;
 use application::ports::{CreateUserError, NewUser, UserRepository};
 use chrono::{DateTime, TimeZone, Utc};
-use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
+use domain::{
+    Email, FailedAttempts, LockedUntil, LockoutPolicy, PageSize, PasswordHash, User, UserId,
+};
 use futures::future::join_all;
 
 /// Instantiates each scenario for each backend.
@@ -44,9 +46,10 @@ contract!(
     updated_at_moves_even_when_the_writers_clock_is_behind,
     concurrent_changes_from_one_old_hash_have_exactly_one_winner,
     timestamps_round_trip_at_microsecond_precision,
-    failed_attempts_count_up_lock_at_the_threshold_and_clear,
-    a_lock_is_never_shortened,
-    concurrent_failures_all_count,
+    admissions_count_up_lock_at_the_threshold_and_clear,
+    a_lagging_clock_cannot_slip_past_a_lock,
+    concurrent_checks_stop_at_the_threshold,
+    concurrent_checks_below_the_threshold_all_count,
     counting_failures_never_moves_updated_at,
 );
 
@@ -336,7 +339,17 @@ fn policy() -> LockoutPolicy {
     .expect("valid policy")
 }
 
-async fn failed_attempts_count_up_lock_at_the_threshold_and_clear(repo: impl UserRepository) {
+/// As many thresholds as no test reaches, for counting without locking.
+fn lenient() -> LockoutPolicy {
+    LockoutPolicy::try_new(
+        1_000,
+        chrono::TimeDelta::seconds(10),
+        chrono::TimeDelta::seconds(60),
+    )
+    .expect("valid policy")
+}
+
+async fn admissions_count_up_lock_at_the_threshold_and_clear(repo: impl UserRepository) {
     let user = repo
         .create(new_user("fail@example.com", "h", 0))
         .await
@@ -349,29 +362,48 @@ async fn failed_attempts_count_up_lock_at_the_threshold_and_clear(repo: impl Use
         repo.failed_attempts(user.id).await.expect("read"),
         FailedAttempts::default()
     );
-    let mut seen = Vec::new();
-    for i in 0..5 {
-        seen.push(
-            repo.record_failed_attempt(user.id, at(100 + i), &policy())
-                .await
-                .expect("recorded"),
-        );
-    }
     let expect = |count, until: Option<i64>| FailedAttempts {
         count,
         locked_until: until.map(at),
     };
+    let mut seen = Vec::new();
+    for i in 0..3 {
+        seen.push(
+            repo.admit_password_check(user.id, at(100 + i), &policy())
+                .await
+                .expect("stored"),
+        );
+    }
     assert_eq!(
         seen,
         [
-            expect(1, None),
-            expect(2, None),
-            expect(3, Some(102 + 10)),
-            expect(4, Some(103 + 20)),
-            expect(5, Some(104 + 40)),
-        ]
+            Ok(expect(1, None)),
+            Ok(expect(2, None)),
+            Ok(expect(3, Some(102 + 10)))
+        ],
+        "the check that reaches the threshold is admitted, and locks"
     );
-    assert_eq!(repo.failed_attempts(user.id).await.expect("read"), seen[4]);
+    assert_eq!(
+        repo.admit_password_check(user.id, at(111), &policy())
+            .await
+            .expect("stored"),
+        Err(LockedUntil(at(112)))
+    );
+    assert_eq!(
+        repo.failed_attempts(user.id).await.expect("read"),
+        expect(3, Some(112)),
+        "a refused check writes nothing, so trying during a lock does not prolong it"
+    );
+    let after_the_lock = repo
+        .admit_password_check(user.id, at(112), &policy())
+        .await
+        .expect("stored");
+    assert_eq!(after_the_lock, Ok(expect(4, Some(112 + 20))));
+    assert_eq!(
+        Ok(repo.failed_attempts(user.id).await.expect("read")),
+        after_the_lock,
+        "what an admission returns is what is stored"
+    );
     assert_eq!(
         repo.failed_attempts(other.id).await.expect("read"),
         FailedAttempts::default(),
@@ -382,43 +414,82 @@ async fn failed_attempts_count_up_lock_at_the_threshold_and_clear(repo: impl Use
         repo.failed_attempts(user.id).await.expect("read"),
         FailedAttempts::default()
     );
+    repo.clear_failed_attempts(user.id)
+        .await
+        .expect("clearing an account with no record is not an error");
 }
 
-async fn a_lock_is_never_shortened(repo: impl UserRepository) {
+async fn a_lagging_clock_cannot_slip_past_a_lock(repo: impl UserRepository) {
     let user = repo
         .create(new_user("long@example.com", "h", 0))
         .await
         .expect("created");
-    for _ in 0..4 {
-        repo.record_failed_attempt(user.id, at(1_000), &policy())
+    for _ in 0..3 {
+        repo.admit_password_check(user.id, at(1_000), &policy())
             .await
-            .expect("recorded");
+            .expect("stored")
+            .expect("admitted");
     }
-    // A replica whose clock lags records the fifth failure "earlier": the lock must stay where it was
-    // or move out, never in.
-    let after_lagging = repo
-        .record_failed_attempt(user.id, at(0), &policy())
-        .await
-        .expect("recorded");
-    assert_eq!(after_lagging.count, 5);
-    assert_eq!(after_lagging.locked_until, Some(at(1_000 + 20)));
+    // A replica whose clock lags asks "earlier": the lock another replica set still holds.
+    assert_eq!(
+        repo.admit_password_check(user.id, at(0), &policy())
+            .await
+            .expect("stored"),
+        Err(LockedUntil(at(1_010)))
+    );
 }
 
-async fn concurrent_failures_all_count(repo: impl UserRepository + Clone) {
+async fn concurrent_checks_stop_at_the_threshold(repo: impl UserRepository + Clone) {
     let user = repo
         .create(new_user("many@example.com", "h", 0))
         .await
         .expect("created");
-    let failures = (0..25).map(|_| {
+    let checks = (0..25).map(|_| {
         let repo = repo.clone();
-        async move { repo.record_failed_attempt(user.id, at(1), &policy()).await }
+        async move { repo.admit_password_check(user.id, at(1), &policy()).await }
     });
-    for result in join_all(failures).await {
-        result.expect("no error under concurrency");
+    let outcomes: Vec<_> = join_all(checks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("no error under concurrency"))
+        .collect();
+    let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(
+        admitted, 3,
+        "exactly the threshold's worth of checks may run bcrypt: {outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.is_ok() || *o == Err(LockedUntil(at(11))))
+    );
+    let stored = repo.failed_attempts(user.id).await.expect("read");
+    assert_eq!(
+        stored,
+        FailedAttempts {
+            count: 3,
+            locked_until: Some(at(11))
+        }
+    );
+}
+
+async fn concurrent_checks_below_the_threshold_all_count(repo: impl UserRepository + Clone) {
+    let user = repo
+        .create(new_user("counted@example.com", "h", 0))
+        .await
+        .expect("created");
+    let checks = (0..25).map(|_| {
+        let repo = repo.clone();
+        async move { repo.admit_password_check(user.id, at(1), &lenient()).await }
+    });
+    for outcome in join_all(checks).await {
+        outcome
+            .expect("no error under concurrency")
+            .expect("admitted");
     }
     let stored = repo.failed_attempts(user.id).await.expect("read");
-    assert_eq!(stored.count, 25, "no failure was lost");
-    assert!(stored.locked_until.is_some());
+    assert_eq!(stored.count, 25, "no check was lost");
+    assert_eq!(stored.locked_until, None);
 }
 
 async fn counting_failures_never_moves_updated_at(repo: impl UserRepository) {
@@ -427,9 +498,10 @@ async fn counting_failures_never_moves_updated_at(repo: impl UserRepository) {
         .await
         .expect("created");
     for _ in 0..4 {
-        repo.record_failed_attempt(user.id, at(500), &policy())
+        repo.admit_password_check(user.id, at(500), &lenient())
             .await
-            .expect("recorded");
+            .expect("stored")
+            .expect("admitted");
     }
     repo.clear_failed_attempts(user.id).await.expect("cleared");
     let stored = repo.find_by_id(user.id).await.expect("q").expect("row");

@@ -1,9 +1,9 @@
 //! The one way a password is checked against an account, shared by `upsertUser` and `login` so that
-//! both count toward the same lock: the lock first (no bcrypt work while locked), then the hash, then
-//! the count.
+//! both count toward the same lock: the count and the lock first (no bcrypt work while locked), then
+//! the hash.
 
 use chrono::{DateTime, Utc};
-use domain::{FailedAttempts, LockoutPolicy, Password, User};
+use domain::{LockedUntil, LockoutPolicy, Password, User};
 
 use crate::ports::{Clock, HashError, PasswordHasher, RepositoryError, UserRepository};
 
@@ -32,29 +32,25 @@ pub(crate) struct Checker<'a, R, H, C> {
 }
 
 impl<R: UserRepository, H: PasswordHasher, C: Clock> Checker<'_, R, H, C> {
-    /// Concurrent wrong guesses that all read the account unlocked may each run bcrypt, so a lock can
-    /// arrive up to "checks in flight" failures late; the count itself never loses one.
+    /// The check is counted as a failure before bcrypt runs (see [`domain::FailedAttempts::admit`]),
+    /// so concurrent guesses cannot all slip in under the threshold; a success then clears the count.
     pub(crate) async fn check(
         &self,
         user: &User,
         password: &Password,
     ) -> Result<PasswordCheck, CheckError> {
-        let attempts = self.repository.failed_attempts(user.id).await?;
-        if let Some(until) = attempts.locked_until
-            && attempts.is_locked_at(self.clock.now())
-        {
+        let admitted = self
+            .repository
+            .admit_password_check(user.id, self.clock.now(), self.policy)
+            .await?;
+        if let Err(LockedUntil(until)) = admitted {
+            self.hasher.wait_as_long_as_verify().await;
             return Ok(PasswordCheck::Locked(until));
         }
         if self.hasher.verify(password, &user.password_hash).await? {
-            if attempts != FailedAttempts::default() {
-                self.repository.clear_failed_attempts(user.id).await?;
-            }
+            self.repository.clear_failed_attempts(user.id).await?;
             return Ok(PasswordCheck::Verified);
         }
-        // "now" after bcrypt, which takes a noticeable fraction of a second.
-        self.repository
-            .record_failed_attempt(user.id, self.clock.now(), self.policy)
-            .await?;
         Ok(PasswordCheck::Wrong)
     }
 }

@@ -21,10 +21,17 @@ pub(crate) fn stored(id: i64, email: &str, hash: &str) -> User {
     }
 }
 
-/// The account has no failed password checks on record.
+/// Password checks on the account start from `record` and are admitted as a store applying the
+/// domain's rule would admit them. A success's clearing is not expected: add it where a check passes.
+pub(crate) fn checks_start_from(repo: &mut MockUserRepository, record: FailedAttempts) {
+    repo.expect_admit_password_check()
+        .returning(move |_, now, policy| Ok(record.admit(now, policy)));
+}
+
+/// The account has no failed password checks on record, and a passing check may clear them.
 pub(crate) fn no_failures(repo: &mut MockUserRepository) {
-    repo.expect_failed_attempts()
-        .returning(|_| Ok(FailedAttempts::default()));
+    checks_start_from(repo, FailedAttempts::default());
+    repo.expect_clear_failed_attempts().returning(|_| Ok(()));
 }
 
 pub(crate) fn clock_at(seconds: i64) -> MockClock {

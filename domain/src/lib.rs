@@ -17,7 +17,7 @@ mod user;
 mod validation;
 
 pub use email::{Email, EmailError};
-pub use lockout::{FailedAttempts, LockoutPolicy, LockoutPolicyError};
+pub use lockout::{FailedAttempts, LockedUntil, LockoutPolicy, LockoutPolicyError};
 pub use page::{PageSize, PageSizeError};
 pub use password::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, Password, PasswordHash, PasswordRule, PasswordRules,

@@ -78,9 +78,45 @@ pub struct FailedAttempts {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
+/// A password check refused, unmade, because the account is locked until then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockedUntil(pub DateTime<Utc>);
+
 impl FailedAttempts {
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|until| now < until)
+    }
+
+    /// Admits one password check at `now`, counted as a failure before it is made, or refuses it while
+    /// the account is locked.
+    ///
+    /// Counting first is what makes the threshold hold under concurrency: when checks race, the one
+    /// that reaches the threshold locks the account before its bcrypt runs, so the others are refused
+    /// instead of guessing too. A check that then succeeds clears the record. A refused check changes
+    /// nothing, so trying during a lock does not prolong it.
+    ///
+    /// # Errors
+    /// [`LockedUntil`] while the account is locked at `now`.
+    pub fn admit(self, now: DateTime<Utc>, policy: &LockoutPolicy) -> Result<Self, LockedUntil> {
+        if let Some(until) = self.locked_until
+            && now < until
+        {
+            return Err(LockedUntil(until));
+        }
+        let count = self.count.saturating_add(1);
+        let locked_until = match policy.lock_for(count) {
+            Some(lock) => {
+                let end = now
+                    .checked_add_signed(lock)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC);
+                Some(self.locked_until.map_or(end, |old| old.max(end)))
+            }
+            None => self.locked_until,
+        };
+        Ok(Self {
+            count,
+            locked_until,
+        })
     }
 }
 
@@ -149,7 +185,67 @@ mod tests {
         assert!(!FailedAttempts::default().is_locked_at(until));
     }
 
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).expect("valid")
+    }
+
+    #[test]
+    fn checks_are_counted_when_admitted_and_the_threshold_check_locks() {
+        let p = policy(3, 10, 60);
+        let mut attempts = FailedAttempts::default();
+        for expected in 1..=2 {
+            attempts = attempts.admit(at(100), &p).expect("below the threshold");
+            assert_eq!(
+                attempts,
+                FailedAttempts {
+                    count: expected,
+                    locked_until: None
+                }
+            );
+        }
+        attempts = attempts
+            .admit(at(100), &p)
+            .expect("the third check is still made");
+        assert_eq!(
+            attempts,
+            FailedAttempts {
+                count: 3,
+                locked_until: Some(at(110))
+            }
+        );
+        assert_eq!(attempts.admit(at(109), &p), Err(LockedUntil(at(110))));
+        let after = attempts.admit(at(110), &p).expect("the lock has ended");
+        assert_eq!(
+            after,
+            FailedAttempts {
+                count: 4,
+                locked_until: Some(at(130))
+            }
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_refused_check_changes_nothing_and_an_admitted_one_counts(
+            count in 0u32..100,
+            lock in proptest::option::of(0i64..1_000),
+            now in 0i64..1_000,
+        ) {
+            let p = policy(3, 10, 60);
+            let before = FailedAttempts { count, locked_until: lock.map(at) };
+            match before.admit(at(now), &p) {
+                Err(LockedUntil(until)) => {
+                    prop_assert!(before.is_locked_at(at(now)));
+                    prop_assert_eq!(Some(until), before.locked_until);
+                }
+                Ok(after) => {
+                    prop_assert!(!before.is_locked_at(at(now)));
+                    prop_assert_eq!(after.count, count + 1);
+                    prop_assert!(after.locked_until >= before.locked_until);
+                }
+            }
+        }
+
         #[test]
         fn locks_never_shrink_never_pass_the_cap_and_never_overflow(
             threshold in 1u32..20,

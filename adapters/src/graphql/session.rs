@@ -23,7 +23,9 @@ pub struct CookieSettings {
 #[derive(Debug, Default)]
 pub struct RequestCredentials {
     token: Option<String>,
-    user: OnceCell<Option<domain::User>>,
+    /// Failures are kept too: with the store down, a thousand aliased fields must not retry it a
+    /// thousand times.
+    user: OnceCell<Result<Option<domain::User>>>,
 }
 
 impl RequestCredentials {
@@ -47,7 +49,7 @@ pub(super) async fn current_user(ctx: &Context<'_>) -> Result<Option<domain::Use
     let auth = ctx.data::<SharedAuth>()?;
     credentials
         .user
-        .get_or_try_init(|| async {
+        .get_or_init(|| async {
             match auth.authenticate(token).await {
                 Ok(user) => Ok(Some(user)),
                 Err(AuthError::Unauthenticated(reason)) => {
@@ -58,7 +60,7 @@ pub(super) async fn current_user(ctx: &Context<'_>) -> Result<Option<domain::Use
             }
         })
         .await
-        .cloned()
+        .clone()
 }
 
 /// The caller, or an `UNAUTHENTICATED` error.

@@ -1,6 +1,7 @@
 //! `UserRepository` on PostgreSQL, plus the pool and migrations it needs.
 
 mod errors;
+mod login_attempts;
 mod pool;
 mod user_repository;
 

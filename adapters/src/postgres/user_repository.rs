@@ -1,11 +1,13 @@
 use application::ports::{CreateUserError, NewUser, RepositoryError, UserRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
+use domain::{
+    Email, FailedAttempts, LockedUntil, LockoutPolicy, PageSize, PasswordHash, User, UserId,
+};
 use sqlx::PgPool;
 
 use super::errors::{UNIQUE_VIOLATION, repository_error};
-use crate::attempts::failure_count;
+use crate::attempts::{self, AttemptsTable};
 
 const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
@@ -17,6 +19,10 @@ pub struct PgUserRepository {
 impl PgUserRepository {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
+    }
+
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
     }
 }
 
@@ -135,46 +141,16 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        let row: Option<AttemptsRow> =
-            sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = $1")
-                .bind(id.get())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(repository_error)?;
-        row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
+        self.read(id).await
     }
 
-    async fn record_failed_attempt(
+    async fn admit_password_check(
         &self,
         id: UserId,
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
-    ) -> Result<FailedAttempts, RepositoryError> {
-        // The increment is one statement, so concurrent failures on any replica each count.
-        let counted: AttemptsRow = sqlx::query_as(
-            "INSERT INTO login_attempts (user_id, failures) VALUES ($1, 1) \
-             ON CONFLICT (user_id) DO UPDATE SET failures = login_attempts.failures + 1 \
-             RETURNING failures, locked_until",
-        )
-        .bind(id.get())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(repository_error)?;
-        let counted = FailedAttempts::try_from(counted)?;
-        let Some(lock) = policy.lock_for(counted.count) else {
-            return Ok(counted);
-        };
-        // GREATEST (which skips NULL) never shortens a lock another request set further out.
-        let locked: AttemptsRow = sqlx::query_as(
-            "UPDATE login_attempts SET locked_until = GREATEST(locked_until, $2) \
-             WHERE user_id = $1 RETURNING failures, locked_until",
-        )
-        .bind(id.get())
-        .bind(now + lock)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(repository_error)?;
-        FailedAttempts::try_from(locked)
+    ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
+        attempts::admit(self, id, now, policy).await
     }
 
     async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError> {
@@ -184,22 +160,5 @@ impl UserRepository for PgUserRepository {
             .await
             .map_err(repository_error)?;
         Ok(())
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct AttemptsRow {
-    failures: i32,
-    locked_until: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<AttemptsRow> for FailedAttempts {
-    type Error = RepositoryError;
-
-    fn try_from(row: AttemptsRow) -> Result<Self, Self::Error> {
-        Ok(Self {
-            count: failure_count(row.failures)?,
-            locked_until: row.locked_until,
-        })
     }
 }

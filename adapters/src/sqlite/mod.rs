@@ -4,6 +4,7 @@
 //! (`adapters/tests/user_repository_contract.rs`), so the application cannot tell the two apart.
 
 mod errors;
+mod login_attempts;
 mod store;
 mod user_repository;
 

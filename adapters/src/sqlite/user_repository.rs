@@ -1,11 +1,13 @@
 use application::ports::{CreateUserError, NewUser, RepositoryError, UserRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
+use domain::{
+    Email, FailedAttempts, LockedUntil, LockoutPolicy, PageSize, PasswordHash, User, UserId,
+};
 
 use super::SqliteStore;
 use super::errors::{is_unique_violation, repository_error};
-use crate::attempts::failure_count;
+use crate::attempts::{self, AttemptsTable};
 
 const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
@@ -17,6 +19,10 @@ pub struct SqliteUserRepository {
 impl SqliteUserRepository {
     pub fn new(store: SqliteStore) -> Self {
         Self { store }
+    }
+
+    pub(super) fn store(&self) -> &SqliteStore {
+        &self.store
     }
 }
 
@@ -30,11 +36,11 @@ struct UserRow {
     updated_at: i64,
 }
 
-fn micros(at: DateTime<Utc>) -> i64 {
+pub(super) fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
 
-fn timestamp(column: &str, micros: i64) -> Result<DateTime<Utc>, RepositoryError> {
+pub(super) fn timestamp(column: &str, micros: i64) -> Result<DateTime<Utc>, RepositoryError> {
     DateTime::from_timestamp_micros(micros).ok_or_else(|| {
         RepositoryError::Unexpected(anyhow::anyhow!("stored {column} {micros} is out of range"))
     })
@@ -144,45 +150,16 @@ impl UserRepository for SqliteUserRepository {
     }
 
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        let row: Option<AttemptsRow> =
-            sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = ?1")
-                .bind(id.get())
-                .fetch_optional(&self.store.read)
-                .await
-                .map_err(repository_error)?;
-        row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
+        self.read(id).await
     }
 
-    async fn record_failed_attempt(
+    async fn admit_password_check(
         &self,
         id: UserId,
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
-    ) -> Result<FailedAttempts, RepositoryError> {
-        let counted: AttemptsRow = sqlx::query_as(
-            "INSERT INTO login_attempts (user_id, failures) VALUES (?1, 1) \
-             ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1 \
-             RETURNING failures, locked_until",
-        )
-        .bind(id.get())
-        .fetch_one(&self.store.write)
-        .await
-        .map_err(repository_error)?;
-        let counted = FailedAttempts::try_from(counted)?;
-        let Some(lock) = policy.lock_for(counted.count) else {
-            return Ok(counted);
-        };
-        // Never shortens a lock another process set further out, as in the PostgreSQL adapter.
-        let locked: AttemptsRow = sqlx::query_as(
-            "UPDATE login_attempts SET locked_until = max(coalesce(locked_until, ?2), ?2) \
-             WHERE user_id = ?1 RETURNING failures, locked_until",
-        )
-        .bind(id.get())
-        .bind(micros(now + lock))
-        .fetch_one(&self.store.write)
-        .await
-        .map_err(repository_error)?;
-        FailedAttempts::try_from(locked)
+    ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
+        attempts::admit(self, id, now, policy).await
     }
 
     async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError> {
@@ -192,25 +169,5 @@ impl UserRepository for SqliteUserRepository {
             .await
             .map_err(repository_error)?;
         Ok(())
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct AttemptsRow {
-    failures: i64,
-    locked_until: Option<i64>,
-}
-
-impl TryFrom<AttemptsRow> for FailedAttempts {
-    type Error = RepositoryError;
-
-    fn try_from(row: AttemptsRow) -> Result<Self, Self::Error> {
-        Ok(Self {
-            count: failure_count(row.failures)?,
-            locked_until: row
-                .locked_until
-                .map(|micros| timestamp("locked_until", micros))
-                .transpose()?,
-        })
     }
 }

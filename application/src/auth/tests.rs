@@ -9,7 +9,7 @@ use crate::ports::{
     IssuedToken, MockClock, MockPasswordHasher, MockSessionTokens, MockUserRepository,
     SessionToken, TokenClaims, TokenRejected,
 };
-use crate::test_support::{at, clock_at, no_failures, readable_hasher, stored};
+use crate::test_support::{at, checks_start_from, clock_at, no_failures, readable_hasher, stored};
 
 type Service = AuthService<MockUserRepository, MockPasswordHasher, MockClock, MockSessionTokens>;
 
@@ -58,15 +58,8 @@ async fn the_right_password_issues_a_token_for_the_user() {
 #[tokio::test]
 async fn a_wrong_password_counts_a_failure_and_is_invalid_credentials() {
     let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    no_failures(&mut repo);
-    repo.expect_record_failed_attempt()
-        .times(1)
-        .returning(|_, _, _| {
-            Ok(FailedAttempts {
-                count: 1,
-                locked_until: None,
-            })
-        });
+    // Counted before bcrypt and not cleared: no expectation on clearing.
+    checks_start_from(&mut repo, FailedAttempts::default());
     let svc = service(
         repo,
         readable_hasher(),
@@ -97,18 +90,20 @@ async fn an_unknown_email_does_a_dummy_verify_and_gets_the_same_answer() {
 #[tokio::test]
 async fn a_locked_account_refuses_even_the_right_password_without_bcrypt() {
     let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    repo.expect_failed_attempts().returning(|_| {
-        Ok(FailedAttempts {
+    checks_start_from(
+        &mut repo,
+        FailedAttempts {
             count: 5,
             locked_until: Some(at(100)),
-        })
-    });
-    let svc = service(
-        repo,
-        MockPasswordHasher::new(),
-        clock_at(99),
-        MockSessionTokens::new(),
+        },
     );
+    // Only the wait, so that the answer takes as long as a wrong password's; no bcrypt work.
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_wait_as_long_as_verify()
+        .times(1)
+        .return_const(());
+    let svc = service(repo, hasher, clock_at(99), MockSessionTokens::new());
     let err = svc
         .login("a@b.co", "MyPassword1!")
         .await

@@ -41,4 +41,9 @@ pub trait PasswordHasher: Send + Sync + 'static {
     /// # Errors
     /// - [`HashError::Unexpected`] if the work could not be carried out.
     async fn verify_against_dummy(&self, password: &Password) -> Result<(), HashError>;
+
+    /// Waits about as long as [`PasswordHasher::verify`] has lately taken, without doing its work and
+    /// without using the CPU: a check refused by a lock then answers no faster than a wrong password,
+    /// so its timing does not tell that the account exists and is locked.
+    async fn wait_as_long_as_verify(&self);
 }

@@ -1,6 +1,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, FailedAttempts, LockoutPolicy, PageSize, PasswordHash, User, UserId};
+use domain::{
+    Email, FailedAttempts, LockedUntil, LockoutPolicy, PageSize, PasswordHash, User, UserId,
+};
 
 /// Failures of storage that are not a business outcome.
 #[derive(Debug, thiserror::Error)]
@@ -67,8 +69,8 @@ pub trait UserRepository: Send + Sync + 'static {
 
     /// Compare-and-set of the password hash: replaces it only if the stored hash is still `expected`, and
     /// moves `updated_at` to `at`. Nothing else moves `updated_at`, which is what lets it serve as "when
-    /// the password last changed" for revoking older session tokens (or, if that is not later than the stored value, just past it, so that it
-    /// always moves). Returns the updated user, or `Ok(None)` if the hash changed meanwhile or the user is
+    /// the password last changed" for revoking older session tokens. If `at` is not later than the stored
+    /// value, `updated_at` moves just past it instead, so that it always moves. Returns the updated user, or `Ok(None)` if the hash changed meanwhile or the user is
     /// gone; then nothing was written.
     ///
     /// # Errors
@@ -88,21 +90,23 @@ pub trait UserRepository: Send + Sync + 'static {
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError>;
 
-    /// Counts one more failure, atomically, so that concurrent requests on any number of replicas
-    /// sharing the store lose no count. If `policy` locks the account at the new count, the lock is
-    /// extended to `now` plus the policy's duration; an existing later lock is never shortened. Returns
-    /// the record as stored.
+    /// Admits one password check on the account, or refuses it while the account is locked: reads the
+    /// record, applies [`FailedAttempts::admit`] at `now` under `policy`, and stores the result, as one
+    /// atomic step. Concurrent admissions, from any number of replicas sharing the store, each see the
+    /// record the previous one stored, so none is lost and none slips past a lock another one set.
+    /// Returns the record as stored, or the lock that refused the check (then nothing was written).
     ///
     /// # Errors
-    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
-    async fn record_failed_attempt(
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; nothing is written.
+    async fn admit_password_check(
         &self,
         id: UserId,
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
-    ) -> Result<FailedAttempts, RepositoryError>;
+    ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError>;
 
-    /// Forgets the account's failures and lock, after a successful password check.
+    /// Forgets the account's failures and lock, after a successful password check. Clearing an
+    /// account with no record is not an error.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].

@@ -9,7 +9,7 @@ use super::*;
 use crate::ports::{
     CreateUserError, MockClock, MockPasswordHasher, MockUserRepository, NewUser, RepositoryError,
 };
-use crate::test_support::{at, clock_at, no_failures, readable_hasher, stored};
+use crate::test_support::{at, checks_start_from, clock_at, no_failures, readable_hasher, stored};
 
 fn input(email: &str, password: &str, new_password: Option<&str>) -> UpsertUserInput {
     UpsertUserInput {
@@ -79,16 +79,11 @@ async fn a_wrong_current_password_is_a_client_error_and_writes_nothing() {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
-    no_failures(&mut repo);
-    repo.expect_record_failed_attempt()
+    // Counted before bcrypt, and not cleared after it: no expectation on clearing.
+    repo.expect_admit_password_check()
         .withf(|id, now, _| id.get() == 1 && *now == at(5))
         .times(1)
-        .returning(|_, _, _| {
-            Ok(FailedAttempts {
-                count: 1,
-                locked_until: None,
-            })
-        });
+        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
     let svc = service(repo, readable_hasher(), clock_at(5));
     let err = svc
         .upsert_user(input("a@b.co", "OtherPass1!", Some("MyPassword2!")))
@@ -110,7 +105,8 @@ async fn no_new_password_returns_the_stored_user_untouched() {
     no_failures(&mut repo);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
-    let svc = service(repo, hasher, MockClock::new());
+    // The clock dates the admitted check; no user write is expected, so none can take its time.
+    let svc = service(repo, hasher, clock_at(0));
     let user = svc
         .upsert_user(input("a@b.co", "MyPassword1!", None))
         .await
@@ -126,7 +122,8 @@ async fn the_same_new_password_is_no_change_and_is_not_hashed() {
     no_failures(&mut repo);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
-    let svc = service(repo, hasher, MockClock::new());
+    // The clock dates the admitted check; no user write is expected, so none can take its time.
+    let svc = service(repo, hasher, clock_at(0));
     let user = svc
         .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword1!")))
         .await
@@ -203,16 +200,14 @@ async fn losing_a_password_race_re_verifies_against_the_winners_hash() {
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(Winner123!)"))));
-    no_failures(&mut repo);
-    // The second verification is against the winner's hash, so it fails and counts.
-    repo.expect_record_failed_attempt()
+    // Both checks are counted first; the first passes and clears, the second is against the winner's
+    // hash, so it fails and stays counted.
+    repo.expect_admit_password_check()
+        .times(2)
+        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+    repo.expect_clear_failed_attempts()
         .times(1)
-        .returning(|_, _, _| {
-            Ok(FailedAttempts {
-                count: 1,
-                locked_until: None,
-            })
-        });
+        .returning(|_| Ok(()));
     let svc = service(repo, readable_hasher(), clock_at(1));
     let err = svc
         .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword2!")))
@@ -229,14 +224,20 @@ async fn a_locked_account_gets_the_wrong_password_answer_without_any_bcrypt_work
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
-    repo.expect_failed_attempts().returning(|_| {
-        Ok(FailedAttempts {
+    checks_start_from(
+        &mut repo,
+        FailedAttempts {
             count: 5,
             locked_until: Some(at(60)),
-        })
-    });
-    // No expectation on the hasher: any verify or hash call fails the test.
-    let svc = service(repo, MockPasswordHasher::new(), clock_at(30));
+        },
+    );
+    // Only the wait: any verify or hash call fails the test.
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_wait_as_long_as_verify()
+        .times(1)
+        .return_const(());
+    let svc = service(repo, hasher, clock_at(30));
     let err = svc
         .upsert_user(input("a@b.co", "MyPassword1!", None))
         .await
@@ -252,12 +253,13 @@ async fn a_success_after_failures_clears_them_and_an_expired_lock_does_not_hold(
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
-    repo.expect_failed_attempts().returning(|_| {
-        Ok(FailedAttempts {
+    checks_start_from(
+        &mut repo,
+        FailedAttempts {
             count: 7,
             locked_until: Some(at(60)),
-        })
-    });
+        },
+    );
     repo.expect_clear_failed_attempts()
         .withf(|id| id.get() == 1)
         .times(1)

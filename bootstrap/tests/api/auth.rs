@@ -81,6 +81,14 @@ async fn login_sets_the_session_cookie_which_opens_the_guarded_queries() {
         assert!(cookie.split("; ").any(|p| p == part), "{part} in {cookie}");
     }
     assert!(!cookie.contains("Expires"), "Max-Age alone: {cookie}");
+    assert_eq!(
+        response
+            .headers()
+            .get("cache-control")
+            .map(|v| v.as_bytes()),
+        Some(&b"no-store"[..]),
+        "no cache may keep a session cookie"
+    );
     let body: Value = response.json().await.expect("JSON");
     assert_eq!(body["data"]["login"]["email"], ALICE);
 
@@ -106,6 +114,13 @@ async fn the_same_token_works_as_a_bearer_and_at_api_authenticate() {
         .await
         .expect("sent");
     assert_eq!(authenticated.status(), 200);
+    assert_eq!(
+        authenticated
+            .headers()
+            .get("cache-control")
+            .map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
     let user: Value = authenticated.json().await.expect("JSON");
     assert_eq!(user["email"], ALICE);
     assert!(user.get("password").is_none() && user.get("passwordHash").is_none());
@@ -279,6 +294,22 @@ async fn two_replicas_on_one_database_share_the_count() {
 }
 
 #[tokio::test]
+async fn a_burst_of_concurrent_guesses_gets_no_more_checks_than_the_threshold() {
+    let app = with_alice(strict_lock).await;
+    let guesses = (0..12).map(|_| login_body(&app, ALICE, "Wrong-Pass1"));
+    for body in futures::future::join_all(guesses).await {
+        assert_eq!(error_code(&body), Some("INVALID_CREDENTIALS"), "{body}");
+    }
+    // Every admitted check is counted before its bcrypt runs and a refused one writes nothing, so the
+    // stored count is the number of guesses that were actually checked.
+    let checked: i32 = sqlx::query_scalar("SELECT failures FROM login_attempts")
+        .fetch_one(&app.pg().pool)
+        .await
+        .expect("one account's record");
+    assert_eq!(checked, 3, "12 guesses at once, threshold 3");
+}
+
+#[tokio::test]
 async fn cookie_carrying_form_posts_are_refused_before_anything_runs() {
     let app = with_alice(|_| {}).await;
     let token = app.log_in(ALICE, SEED_PASSWORD).await;
@@ -303,13 +334,21 @@ async fn cookie_carrying_form_posts_are_refused_before_anything_runs() {
 }
 
 #[tokio::test]
-async fn unknown_emails_and_wrong_passwords_get_one_answer_in_about_the_same_time() {
-    // A real cost, so that skipping bcrypt for unknown emails would show.
-    let app = with_alice(|s| s.bcrypt_cost = 10).await;
+async fn unknown_emails_wrong_passwords_and_locks_get_one_answer_in_about_the_same_time() {
+    // A real cost, so that skipping bcrypt for unknown emails would show. The four wrong passwords
+    // lock the account, so the third row is a locked account given its right password.
+    let app = with_alice(|s| {
+        s.bcrypt_cost = 10;
+        s.lockout_threshold = 4;
+        s.lockout_base_seconds = 600;
+        s.lockout_max_seconds = 600;
+    })
+    .await;
     let mut timed = Vec::new();
     for (email, password) in [
         (ALICE, "Wrong-Pass1"),
         ("nobody@example.com", "Wrong-Pass1"),
+        (ALICE, SEED_PASSWORD),
     ] {
         // The first call warms the dummy hash; the median of the rest is compared.
         let mut samples = Vec::new();
@@ -330,5 +369,12 @@ async fn unknown_emails_and_wrong_passwords_get_one_answer_in_about_the_same_tim
     assert!(
         unknown_time.as_secs_f64() >= 0.5 * wrong_time.as_secs_f64(),
         "an unknown email answered in {unknown_time:?}, a wrong password in {wrong_time:?}"
+    );
+    let (locked, locked_time) = &timed[2];
+    assert_eq!(error_code(locked), error_code(wrong), "{locked}");
+    assert_eq!(error_message(locked), error_message(wrong));
+    assert!(
+        locked_time.as_secs_f64() >= 0.5 * wrong_time.as_secs_f64(),
+        "a locked account answered in {locked_time:?}, a wrong password in {wrong_time:?}"
     );
 }
