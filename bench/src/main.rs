@@ -1,0 +1,108 @@
+//! The load benchmark behind `scripts/bench`: starts the release `auth` binary on PostgreSQL, drives it
+//! over loopback, and sets each figure beside the machine's own limit measured in the same run (pgbench
+//! for the same queries, bcrypt in a tight loop at the same cost), so the ratios compare across machines.
+//!
+//!   bench --auth-bin target/release/auth --database-url postgres://…/auth_bench --out BENCHMARKS.md
+
+mod limits;
+mod load;
+mod report;
+mod report_file;
+mod service;
+mod workloads;
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::report::Report;
+use crate::service::Service;
+
+/// The seed's cost, so that figures compare with the NestJS service.
+const BCRYPT_COST: u32 = 10;
+const CLIENTS: usize = 32;
+const BCRYPT_CLIENTS: usize = 8;
+const USERS: usize = 1_000;
+
+struct Args {
+    auth_bin: String,
+    database_url: String,
+    out: String,
+    duration: Duration,
+    warmup: Duration,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        auth_bin: String::new(),
+        database_url: String::new(),
+        out: "BENCHMARKS.md".to_owned(),
+        duration: Duration::from_secs(15),
+        warmup: Duration::from_secs(3),
+    };
+    let mut given = std::env::args().skip(1);
+    while let Some(flag) = given.next() {
+        let value = given
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--auth-bin" => args.auth_bin = value,
+            "--database-url" => args.database_url = value,
+            "--out" => args.out = value,
+            "--seconds" => args.duration = Duration::from_secs(value.parse()?),
+            "--warmup-seconds" => args.warmup = Duration::from_secs(value.parse()?),
+            other => bail!("unknown flag {other}"),
+        }
+    }
+    if args.auth_bin.is_empty() || args.database_url.is_empty() {
+        bail!("usage: bench --auth-bin PATH --database-url URL [--out FILE] [--seconds N]");
+    }
+    Ok(args)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut report = Report::new(&args.out);
+
+    report.note("measuring the bcrypt limit");
+    report.bcrypt_limit =
+        limits::bcrypt_hashes_per_second(BCRYPT_COST, args.duration.min(Duration::from_secs(5)));
+
+    report.note("measuring start-up");
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let service = runtime.block_on(Service::start(
+            &args.auth_bin,
+            &args.database_url,
+            BCRYPT_COST,
+        ))?;
+        starts.push(service.ready_after);
+        service.stop();
+    }
+    starts.sort();
+    report.start_to_ready = starts[starts.len() / 2];
+
+    let service = runtime.block_on(Service::start(
+        &args.auth_bin,
+        &args.database_url,
+        BCRYPT_COST,
+    ))?;
+    std::thread::sleep(Duration::from_secs(1));
+    report.idle_rss_kib = service.rss_kib()?;
+    let outcome = runtime.block_on(workloads::run_all(&service, &args, &mut report));
+    report.peak_rss_kib = service.peak_rss_kib()?;
+    service.stop();
+    outcome?;
+
+    report.note("measuring pgbench on the same queries");
+    report.pgbench_point =
+        limits::pgbench_point_select(&args.database_url, CLIENTS, args.duration)?;
+    report.pgbench_list =
+        limits::pgbench_thousand_rows(&args.database_url, CLIENTS, args.duration)?;
+
+    report.write(&args)?;
+    Ok(())
+}
