@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use domain::{FailedAttempts, LockedUntil, LockoutPolicy, UserId};
 
-/// Every round that loses means another admission won, and after the policy's threshold of wins the
-/// account is locked and the rest are refused on their next read. So a round is lost only to a few
-/// admissions per lock; this bound is far above that and only stops a store that never answers true.
+/// Every round that loses means another admission on the same account won. With the default threshold
+/// the account locks after a few wins and the rest are refused on their next read, so this bound is
+/// reached only when very many checks race on one account under a high threshold.
 const ADMISSION_ROUNDS: usize = 64;
 
 /// One store's `login_attempts` row for an account. Writes report whether they changed the row.
@@ -61,9 +61,11 @@ pub(crate) async fn admit(
             return Ok(Ok(admitted));
         }
     }
-    Err(RepositoryError::Unavailable(anyhow::anyhow!(
-        "the failed-attempt record of user {id} kept changing for {ADMISSION_ROUNDS} rounds"
-    )))
+    // Refused as a lock is refused: the same answer as a wrong password, and no bcrypt work. An error
+    // here would answer differently from an unknown email, and a burst of guesses is exactly when a
+    // check should be refused rather than made.
+    tracing::warn!(user_id = %id, "password check refused: too many concurrent checks on the account");
+    Ok(Err(LockedUntil(now)))
 }
 
 /// A stored count as the domain's `u32`; a negative or oversized one is corruption, not a count.

@@ -28,7 +28,8 @@ pub struct BcryptHasher {
     /// first use (or by `prepare_dummy`), so start-up does not wait for a bcrypt run.
     dummy: Arc<OnceCell<PasswordHash>>,
     /// A moving average of how long a hash or verify call has lately taken, queueing included, in
-    /// nanoseconds; 0 until the first one ends. Hash and verify cost the same at one cost.
+    /// nanoseconds; 0 until the first one ends (start-up's `prepare_dummy` is the first). Hash and verify
+    /// cost the same at one cost; verifies of hashes made at an older cost pull the average their way.
     recent_nanos: Arc<AtomicU64>,
 }
 

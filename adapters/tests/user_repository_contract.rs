@@ -50,6 +50,8 @@ contract!(
     a_lagging_clock_cannot_slip_past_a_lock,
     concurrent_checks_stop_at_the_threshold,
     concurrent_checks_below_the_threshold_all_count,
+    a_burst_on_one_account_is_counted_or_refused_never_an_error,
+    an_admission_returns_what_is_stored_at_any_clock_precision,
     counting_failures_never_moves_updated_at,
 );
 
@@ -490,6 +492,62 @@ async fn concurrent_checks_below_the_threshold_all_count(repo: impl UserReposito
     let stored = repo.failed_attempts(user.id).await.expect("read");
     assert_eq!(stored.count, 25, "no check was lost");
     assert_eq!(stored.locked_until, None);
+}
+
+async fn a_burst_on_one_account_is_counted_or_refused_never_an_error(
+    repo: impl UserRepository + Clone,
+) {
+    let user = repo
+        .create(new_user("burst@example.com", "h", 0))
+        .await
+        .expect("created");
+    // Far more racing checks than the compare-and-set's rounds, under a threshold none reaches.
+    let checks = (0..150).map(|_| {
+        let repo = repo.clone();
+        async move { repo.admit_password_check(user.id, at(1), &lenient()).await }
+    });
+    let outcomes: Vec<_> = join_all(checks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("a burst is never a store error"))
+        .collect();
+    let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
+    let stored = repo.failed_attempts(user.id).await.expect("read");
+    assert_eq!(
+        usize::try_from(stored.count).expect("small"),
+        admitted,
+        "every admitted check, and only those, is counted"
+    );
+    assert!(admitted > 0);
+}
+
+async fn an_admission_returns_what_is_stored_at_any_clock_precision(repo: impl UserRepository) {
+    let user = repo
+        .create(new_user("precise@example.com", "h", 0))
+        .await
+        .expect("created");
+    let strict = LockoutPolicy::try_new(
+        1,
+        chrono::TimeDelta::seconds(10),
+        chrono::TimeDelta::seconds(60),
+    )
+    .expect("valid policy");
+    // A clock with nanoseconds: the stores keep microseconds.
+    let now = at(1) + chrono::TimeDelta::nanoseconds(123_456_789);
+    let admitted = repo
+        .admit_password_check(user.id, now, &strict)
+        .await
+        .expect("stored")
+        .expect("admitted");
+    assert_eq!(repo.failed_attempts(user.id).await.expect("read"), admitted);
+    // And the compare-and-set still matches what it reads back.
+    let later = now + chrono::TimeDelta::seconds(20);
+    let again = repo
+        .admit_password_check(user.id, later, &strict)
+        .await
+        .expect("stored")
+        .expect("the lock has ended");
+    assert_eq!(again.count, 2);
 }
 
 async fn counting_failures_never_moves_updated_at(repo: impl UserRepository) {

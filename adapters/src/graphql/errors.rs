@@ -141,7 +141,7 @@ fn unavailable(error: &anyhow::Error) -> Error {
     )
 }
 
-fn internal(error: &anyhow::Error) -> Error {
+pub(super) fn internal(error: &anyhow::Error) -> Error {
     tracing::error!(
         code = INTERNAL_SERVER_ERROR,
         error = format!("{error:#}"),

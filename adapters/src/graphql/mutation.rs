@@ -1,7 +1,8 @@
 use async_graphql::{Context, Object, Result};
+use tracing::Instrument;
 
 use super::SharedAuth;
-use super::errors::IntoGraphQlError;
+use super::errors::{IntoGraphQlError, internal};
 use super::query::use_cases;
 use super::session::set_session_cookie;
 use super::types::{LoginInput, UpsertUserInput, User};
@@ -22,9 +23,9 @@ impl MutationRoot {
             password: upsert_user_input.password,
             new_password: upsert_user_input.new_password,
         };
-        let user = use_cases(ctx)?
-            .upsert_user(input)
-            .await
+        let users = use_cases(ctx)?.clone();
+        let user = to_completion(async move { users.upsert_user(input).await })
+            .await?
             .map_err(IntoGraphQlError::into_graphql_error)?;
         Ok(User(user))
     }
@@ -33,9 +34,10 @@ impl MutationRoot {
     /// user. Clients that are not browsers take the token from that Set-Cookie header and send it as
     /// `Authorization: Bearer <token>` (see README).
     async fn login(&self, ctx: &Context<'_>, login_input: LoginInput) -> Result<User> {
-        let session = auth(ctx)?
-            .login(&login_input.email, &login_input.password)
-            .await
+        let auth = auth(ctx)?.clone();
+        let LoginInput { email, password } = login_input;
+        let session = to_completion(async move { auth.login(&email, &password).await })
+            .await?
             .map_err(IntoGraphQlError::into_graphql_error)?;
         set_session_cookie(
             ctx,
@@ -51,6 +53,18 @@ impl MutationRoot {
         set_session_cookie(ctx, "", 0)?;
         Ok(true)
     }
+}
+
+/// Runs a password-checking use case on a task of its own, so that a client that disconnects while
+/// bcrypt runs cannot cancel it between counting the check and clearing the count: a right password
+/// must never be left counted as a failure.
+async fn to_completion<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T> {
+    // The span keeps the task's log lines under the request's id.
+    tokio::spawn(work.in_current_span())
+        .await
+        .map_err(|e| internal(&anyhow::Error::new(e)))
 }
 
 fn auth<'a>(ctx: &Context<'a>) -> Result<&'a SharedAuth> {

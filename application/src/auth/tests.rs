@@ -9,7 +9,7 @@ use crate::ports::{
     IssuedToken, MockClock, MockPasswordHasher, MockSessionTokens, MockUserRepository,
     SessionToken, TokenClaims, TokenRejected,
 };
-use crate::test_support::{at, checks_start_from, clock_at, no_failures, readable_hasher, stored};
+use crate::test_support::{at, checks_start_from, clock_at, readable_hasher, stored};
 
 type Service = AuthService<MockUserRepository, MockPasswordHasher, MockClock, MockSessionTokens>;
 
@@ -44,7 +44,12 @@ fn repo_with(email: &str, hash: &str) -> MockUserRepository {
 #[tokio::test]
 async fn the_right_password_issues_a_token_for_the_user() {
     let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    no_failures(&mut repo);
+    checks_start_from(&mut repo, FailedAttempts::default());
+    // The check was counted before bcrypt; the success must clear it.
+    repo.expect_clear_failed_attempts()
+        .withf(|id| id.get() == 1)
+        .times(1)
+        .returning(|_| Ok(()));
     let svc = service(repo, readable_hasher(), clock_at(7), issuing_tokens());
     let session = svc
         .login("A@b.co", "MyPassword1!")
@@ -58,8 +63,10 @@ async fn the_right_password_issues_a_token_for_the_user() {
 #[tokio::test]
 async fn a_wrong_password_counts_a_failure_and_is_invalid_credentials() {
     let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    // Counted before bcrypt and not cleared: no expectation on clearing.
-    checks_start_from(&mut repo, FailedAttempts::default());
+    // Counted once, before bcrypt, and not cleared: no expectation on clearing.
+    repo.expect_admit_password_check()
+        .times(1)
+        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
     let svc = service(
         repo,
         readable_hasher(),

@@ -43,7 +43,8 @@ pub trait PasswordHasher: Send + Sync + 'static {
     async fn verify_against_dummy(&self, password: &Password) -> Result<(), HashError>;
 
     /// Waits about as long as [`PasswordHasher::verify`] has lately taken, without doing its work and
-    /// without using the CPU: a check refused by a lock then answers no faster than a wrong password,
-    /// so its timing does not tell that the account exists and is locked.
+    /// without using the CPU: a check refused by a lock then answers about as fast as a wrong password,
+    /// so a single request's timing does not single out a locked account. (It does not queue for the
+    /// hashing workers, so many concurrent refusals can still finish sooner than as many verifies.)
     async fn wait_as_long_as_verify(&self);
 }

@@ -91,13 +91,16 @@ pub trait UserRepository: Send + Sync + 'static {
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError>;
 
     /// Admits one password check on the account, or refuses it while the account is locked: reads the
-    /// record, applies [`FailedAttempts::admit`] at `now` under `policy`, and stores the result, as one
-    /// atomic step. Concurrent admissions, from any number of replicas sharing the store, each see the
-    /// record the previous one stored, so none is lost and none slips past a lock another one set.
-    /// Returns the record as stored, or the lock that refused the check (then nothing was written).
+    /// record, applies [`FailedAttempts::admit`] at `now` under `policy`, and stores the result, so that
+    /// concurrent admissions, from any number of replicas sharing the store, each see the record the
+    /// previous one stored: none is lost and none slips past a lock another one set. Returns the record
+    /// as stored, or the lock that refused the check; a refused check writes nothing. An implementation
+    /// that cannot get its write in against a long burst of concurrent checks on one account MAY
+    /// refuse the check as locked (until `now`) instead of failing.
     ///
     /// # Errors
-    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; nothing is written.
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; the admission may or may
+    /// not have been stored (the connection can fail after the write).
     async fn admit_password_check(
         &self,
         id: UserId,
