@@ -7,19 +7,22 @@
 //!   that no validator or resolver walks an exponential fan-out of fragments.
 //! - With introspection turned off, `__schema` and `__type` are refused outright.
 //! - Parse and validation failures get an `extensions.code` as Apollo Server gives them, so clients of the
-//!   NestJS service can keep telling them apart from resolver errors.
+//!   NestJS service can keep telling them apart from resolver errors; so do argument and variable values
+//!   that async-graphql refuses during execution (`BAD_USER_INPUT`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::{
-    Name, Positioned, Request, ServerError, ServerResult, ValidationResult, Variables,
+    Name, Positioned, Request, Response, ServerError, ServerResult, ValidationResult, Variables,
 };
+
+use super::errors::BAD_USER_INPUT;
 
 /// The most field selections an operation may expand to with its fragments spread. async-graphql's
 /// validators walk every spread, so a few hundred bytes of fragments spreading fragments would otherwise
@@ -89,6 +92,23 @@ impl Extension for RequestGuardsExtension {
                 .map(|e| with_code(e, GRAPHQL_VALIDATION_FAILED))
                 .collect()
         })
+    }
+
+    /// Every error the resolvers make carries a code (`errors.rs`). One that reaches here without a
+    /// code is async-graphql refusing an argument or variable value while executing (`Expected input
+    /// type "UpsertUserInput", found [].`), found by the property tests: the client's input, so
+    /// `BAD_USER_INPUT`, as Apollo Server names it.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for error in &mut response.errors {
+            set_code_if_missing(error, BAD_USER_INPUT);
+        }
+        response
     }
 }
 
@@ -234,9 +254,13 @@ impl<'d, T: Tally> Walk<'d, T> {
 }
 
 fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
+    set_code_if_missing(&mut error, code);
+    error
+}
+
+fn set_code_if_missing(error: &mut ServerError, code: &'static str) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code);
     }
-    error
 }
