@@ -50,6 +50,15 @@ pub(super) async fn post(
             "Batched requests are not supported: send one operation per request.",
         );
     }
+    // JSON is UTF-8 (RFC 8259), but serde_json skips the bytes of a field it ignores unchecked, so a
+    // body with invalid bytes there was answered as if it were well-formed.
+    if std::str::from_utf8(&body).is_err() {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "The request body is not valid UTF-8.",
+        );
+    }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => {

@@ -5,6 +5,7 @@ mod auth;
 mod concurrency;
 mod errors;
 mod helpers;
+mod hostile_input;
 mod http_rules;
 mod lifecycle;
 mod users_http;
