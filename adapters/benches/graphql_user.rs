@@ -61,6 +61,7 @@ fn schema() -> AppSchema {
         Arc::new(auth),
         SchemaSettings {
             introspection: false,
+            ..SchemaSettings::default()
         },
         CookieSettings { secure: true },
     )

@@ -33,6 +33,7 @@ fn schema_with(users: MockUserUseCases, auth: MockAuthUseCases, secure: bool) ->
         Arc::new(auth),
         SchemaSettings {
             introspection: false,
+            ..SchemaSettings::default()
         },
         CookieSettings { secure },
     )
@@ -223,6 +224,7 @@ async fn a_thousand_aliased_logins_are_refused_without_any_bcrypt_work() {
         Arc::new(auth),
         SchemaSettings {
             introspection: false,
+            ..SchemaSettings::default()
         },
         CookieSettings { secure: true },
     );
@@ -261,6 +263,7 @@ async fn one_login_costs_exactly_one_bcrypt_verify() {
         Arc::new(real_auth(hasher, repo)),
         SchemaSettings {
             introspection: false,
+            ..SchemaSettings::default()
         },
         CookieSettings { secure: true },
     );

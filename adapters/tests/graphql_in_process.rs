@@ -37,7 +37,10 @@ fn schema(mock: MockUserUseCases, introspection: bool) -> AppSchema {
     build_schema(
         Arc::new(mock),
         Arc::new(auth),
-        SchemaSettings { introspection },
+        SchemaSettings {
+            introspection,
+            ..SchemaSettings::default()
+        },
         CookieSettings { secure: true },
     )
 }

@@ -100,6 +100,7 @@ fn schema() -> AppSchema {
         Arc::new(AuthService::new(repository(), hasher(), clock(), tokens)),
         SchemaSettings {
             introspection: false,
+            ..SchemaSettings::default()
         },
         CookieSettings { secure: true },
     )

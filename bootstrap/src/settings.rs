@@ -70,6 +70,10 @@ pub struct Settings {
     /// `AUTH_BCRYPT_MAX_CONCURRENCY`; 0 means one per core.
     #[validate(range(max = 1024))]
     pub bcrypt_max_concurrency: usize,
+    /// `AUTH_PASSWORD_CHECKS_IN_FLIGHT`: `upsertUser` and `login` operations at once; more get
+    /// `RATE_LIMITED` at once instead of a place in an unbounded queue.
+    #[validate(range(min = 1, max = 100_000))]
+    pub password_checks_in_flight: usize,
     /// `AUTH_GRAPHIQL`
     pub graphiql: bool,
     /// `AUTH_INTROSPECTION`
@@ -122,6 +126,10 @@ fn defaults() -> Dict {
     set("run_migrations", true.into());
     set("bcrypt_cost", adapters::bcrypt::DEFAULT_COST.into());
     set("bcrypt_max_concurrency", 0.into());
+    set(
+        "password_checks_in_flight",
+        adapters::graphql::DEFAULT_PASSWORD_CHECKS_IN_FLIGHT.into(),
+    );
     set("graphiql", true.into());
     set("introspection", true.into());
     set(

@@ -52,6 +52,7 @@ impl Application {
             auth.clone(),
             SchemaSettings {
                 introspection: settings.introspection,
+                password_checks_in_flight: settings.password_checks_in_flight,
             },
             CookieSettings {
                 secure: settings.cookie_secure,

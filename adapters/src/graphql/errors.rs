@@ -14,6 +14,7 @@ pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const CONFLICT: &str = "CONFLICT";
 pub const UNAVAILABLE: &str = "UNAVAILABLE";
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 
 pub(super) trait IntoGraphQlError {
@@ -138,6 +139,18 @@ fn unavailable(error: &anyhow::Error) -> Error {
     coded(
         "The service is temporarily unavailable; retry shortly.",
         UNAVAILABLE,
+    )
+}
+
+/// Too many password checks in flight; nothing was read or counted, so a retry costs nothing.
+pub(super) fn rate_limited() -> Error {
+    tracing::info!(
+        code = RATE_LIMITED,
+        "password check refused: too many in flight"
+    );
+    coded(
+        "Too many password checks are in progress; retry shortly.",
+        RATE_LIMITED,
     )
 }
 

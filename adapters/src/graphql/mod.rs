@@ -32,7 +32,23 @@ pub const MAX_COMPLEXITY: usize = 10_000;
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaSettings {
     pub introspection: bool,
+    /// How many password-checking operations (`upsertUser`, `login`) may be in flight at once. Past
+    /// that they are refused at once with `RATE_LIMITED` instead of queueing for bcrypt without bound,
+    /// so an overload costs its excess a fast answer and leaves the other queries their threads.
+    pub password_checks_in_flight: usize,
 }
+
+impl Default for SchemaSettings {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            password_checks_in_flight: DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
+        }
+    }
+}
+
+/// Enough to keep every hashing worker of a large machine busy with a short queue behind it.
+pub const DEFAULT_PASSWORD_CHECKS_IN_FLIGHT: usize = 64;
 
 /// The schema without data, enough to print its SDL.
 pub fn schema_builder(
@@ -61,14 +77,13 @@ pub fn build_schema(
         .data(use_cases)
         .data(auth)
         .data(cookie)
+        .data(mutation::PasswordCheckLimit::new(
+            settings.password_checks_in_flight,
+        ))
         .finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    schema_builder(SchemaSettings {
-        introspection: true,
-    })
-    .finish()
-    .sdl()
+    schema_builder(SchemaSettings::default()).finish().sdl()
 }

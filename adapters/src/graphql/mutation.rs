@@ -1,8 +1,11 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, Result};
+use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use super::SharedAuth;
-use super::errors::{IntoGraphQlError, internal};
+use super::errors::{IntoGraphQlError, internal, rate_limited};
 use super::query::use_cases;
 use super::session::set_session_cookie;
 use super::types::{LoginInput, UpsertUserInput, User};
@@ -24,7 +27,7 @@ impl MutationRoot {
             new_password: upsert_user_input.new_password,
         };
         let users = use_cases(ctx)?.clone();
-        let user = to_completion(async move { users.upsert_user(input).await })
+        let user = to_completion(ctx, async move { users.upsert_user(input).await })
             .await?
             .map_err(IntoGraphQlError::into_graphql_error)?;
         Ok(User(user))
@@ -36,7 +39,7 @@ impl MutationRoot {
     async fn login(&self, ctx: &Context<'_>, login_input: LoginInput) -> Result<User> {
         let auth = auth(ctx)?.clone();
         let LoginInput { email, password } = login_input;
-        let session = to_completion(async move { auth.login(&email, &password).await })
+        let session = to_completion(ctx, async move { auth.login(&email, &password).await })
             .await?
             .map_err(IntoGraphQlError::into_graphql_error)?;
         set_session_cookie(
@@ -55,16 +58,41 @@ impl MutationRoot {
     }
 }
 
+/// The password-checking operations allowed in flight at once (see `SchemaSettings`).
+pub(super) struct PasswordCheckLimit(Arc<Semaphore>);
+
+impl PasswordCheckLimit {
+    pub(super) fn new(in_flight: usize) -> Self {
+        Self(Arc::new(Semaphore::new(in_flight)))
+    }
+}
+
 /// Runs a password-checking use case on a task of its own, so that a client that disconnects while
 /// bcrypt runs cannot cancel it between counting the check and clearing the count: a right password
-/// must never be left counted as a failure.
+/// must never be left counted as a failure. Refused with `RATE_LIMITED` before anything is read or
+/// counted when too many are in flight already.
 async fn to_completion<T: Send + 'static>(
+    ctx: &Context<'_>,
     work: impl Future<Output = T> + Send + 'static,
 ) -> Result<T> {
+    let Ok(permit) = ctx
+        .data::<PasswordCheckLimit>()?
+        .0
+        .clone()
+        .try_acquire_owned()
+    else {
+        return Err(rate_limited());
+    };
     // The span keeps the task's log lines under the request's id.
-    tokio::spawn(work.in_current_span())
-        .await
-        .map_err(|e| internal(&anyhow::Error::new(e)))
+    let task = tokio::spawn(
+        async move {
+            let outcome = work.await;
+            drop(permit);
+            outcome
+        }
+        .in_current_span(),
+    );
+    task.await.map_err(|e| internal(&anyhow::Error::new(e)))
 }
 
 fn auth<'a>(ctx: &Context<'a>) -> Result<&'a SharedAuth> {

@@ -45,6 +45,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
         run_migrations: true,
         bcrypt_cost: 4,
         bcrypt_max_concurrency: 0,
+        password_checks_in_flight: adapters::graphql::DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
         graphiql: true,
         introspection: true,
         body_limit_bytes: 64 * 1024,

@@ -8,4 +8,5 @@ mod helpers;
 mod hostile_input;
 mod http_rules;
 mod lifecycle;
+mod overload;
 mod users_http;

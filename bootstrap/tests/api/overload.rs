@@ -1,0 +1,62 @@
+//! Overload: far more concurrent password checks than the service lets in flight. The excess must be
+//! refused at once with `RATE_LIMITED` (nothing read, counted or written for it), the admitted ones
+//! must complete, and other queries must keep being served meanwhile.
+
+use futures::future::join_all;
+
+use crate::helpers::{CALLER, SEED_PASSWORD, TestApp, error_code};
+
+#[tokio::test]
+async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
+    let app = TestApp::spawn_with(|s| {
+        // A real cost on one worker, so that two checks in flight take a noticeable time.
+        s.bcrypt_cost = 12;
+        s.bcrypt_max_concurrency = 1;
+        s.password_checks_in_flight = 2;
+    })
+    .await;
+    app.sign_in().await;
+
+    let sign_ups = (0..30).map(|i| {
+        let app = &app;
+        async move {
+            app.upsert(&format!("burst{i}@example.com"), SEED_PASSWORD, None)
+                .await
+        }
+    });
+    let reads = async {
+        let mut answers = Vec::new();
+        for _ in 0..10 {
+            answers.push(app.graphql("{ me { email } users(first: 5) { id } }").await);
+        }
+        answers
+    };
+    let (answers, reads) = tokio::join!(join_all(sign_ups), reads);
+
+    let refused = answers
+        .iter()
+        .filter(|a| error_code(a) == Some("RATE_LIMITED"))
+        .count();
+    let created = answers.iter().filter(|a| a["errors"].is_null()).count();
+    assert_eq!(
+        refused + created,
+        30,
+        "only RATE_LIMITED or success: {answers:?}"
+    );
+    assert!(refused >= 15, "2 in flight, 30 at once: {refused} refused");
+    assert!(created >= 2, "the admitted checks completed");
+    assert_eq!(
+        app.count_users().await,
+        i64::try_from(created).expect("small") + 1,
+        "a refused sign-up wrote nothing"
+    );
+    for read in reads {
+        assert!(read["errors"].is_null(), "reads are served: {read}");
+        assert_eq!(read["data"]["me"]["email"], CALLER);
+    }
+    // Once the burst is over, a retry goes through.
+    let retry = app
+        .upsert("burst-retry@example.com", SEED_PASSWORD, None)
+        .await;
+    assert!(retry["errors"].is_null(), "{retry}");
+}
