@@ -1,64 +1,62 @@
-//! The `login_attempts` table on PostgreSQL, for the admission loop in `crate::attempts`.
+//! The `login_attempts` table on PostgreSQL.
 
 use application::ports::RepositoryError;
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{FailedAttempts, UserId};
+use domain::{FailedAttempts, LockedUntil, LockoutPolicy, UserId};
+use sqlx::{PgExecutor, PgPool};
 
-use super::PgUserRepository;
 use super::errors::repository_error;
-use crate::attempts::{AttemptsTable, failure_count, stored_count};
+use crate::attempts::{failure_count, stored_count, to_micros};
 
-#[async_trait]
-impl AttemptsTable for PgUserRepository {
-    async fn read(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        let row: Option<AttemptsRow> =
-            sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = $1")
-                .bind(id.get())
-                .fetch_optional(self.pool())
-                .await
-                .map_err(repository_error)?;
-        row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
-    }
+pub(super) async fn read<'c>(
+    executor: impl PgExecutor<'c>,
+    id: UserId,
+) -> Result<FailedAttempts, RepositoryError> {
+    let row: Option<AttemptsRow> =
+        sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = $1")
+            .bind(id.get())
+            .fetch_optional(executor)
+            .await
+            .map_err(repository_error)?;
+    row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
+}
 
-    async fn insert_first(
-        &self,
-        id: UserId,
-        record: &FailedAttempts,
-    ) -> Result<bool, RepositoryError> {
-        let done = sqlx::query(
-            "INSERT INTO login_attempts (user_id, failures, locked_until) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO NOTHING",
-        )
+/// One transaction per admission. The account's row lock queues concurrent admissions, from every
+/// replica, one behind the other, so each reads the record the one before it stored and none is lost
+/// or slips past a lock. `NO KEY UPDATE` leaves the foreign-key checks of other writers unblocked.
+pub(super) async fn admit(
+    pool: &PgPool,
+    id: UserId,
+    now: DateTime<Utc>,
+    policy: &LockoutPolicy,
+) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
+    let now = to_micros(now);
+    let mut tx = pool.begin().await.map_err(repository_error)?;
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
         .bind(id.get())
-        .bind(stored_count::<i32>(record.count)?)
-        .bind(record.locked_until)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(repository_error)?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn replace(
-        &self,
-        id: UserId,
-        expected: &FailedAttempts,
-        new: &FailedAttempts,
-    ) -> Result<bool, RepositoryError> {
-        let done = sqlx::query(
-            "UPDATE login_attempts SET failures = $4, locked_until = $5 \
-             WHERE user_id = $1 AND failures = $2 AND locked_until IS NOT DISTINCT FROM $3",
-        )
-        .bind(id.get())
-        .bind(stored_count::<i32>(expected.count)?)
-        .bind(expected.locked_until)
-        .bind(stored_count::<i32>(new.count)?)
-        .bind(new.locked_until)
-        .execute(self.pool())
-        .await
-        .map_err(repository_error)?;
-        Ok(done.rows_affected() == 1)
-    }
+    let admitted = match read(&mut *tx, id).await?.admit(now, policy) {
+        Ok(admitted) => admitted,
+        Err(locked) => {
+            tx.rollback().await.map_err(repository_error)?;
+            return Ok(Err(locked));
+        }
+    };
+    sqlx::query(
+        "INSERT INTO login_attempts (user_id, failures, locked_until) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE \
+         SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until",
+    )
+    .bind(id.get())
+    .bind(stored_count::<i32>(admitted.count)?)
+    .bind(admitted.locked_until)
+    .execute(&mut *tx)
+    .await
+    .map_err(repository_error)?;
+    tx.commit().await.map_err(repository_error)?;
+    Ok(Ok(admitted))
 }
 
 #[derive(sqlx::FromRow)]

@@ -7,7 +7,7 @@ use domain::{
 use sqlx::PgPool;
 
 use super::errors::{UNIQUE_VIOLATION, repository_error};
-use crate::attempts::{self, AttemptsTable};
+use super::login_attempts;
 
 const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
@@ -19,10 +19,6 @@ pub struct PgUserRepository {
 impl PgUserRepository {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
-    }
-
-    pub(super) fn pool(&self) -> &PgPool {
-        &self.pool
     }
 }
 
@@ -141,7 +137,7 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        self.read(id).await
+        login_attempts::read(&self.pool, id).await
     }
 
     async fn admit_password_check(
@@ -150,7 +146,7 @@ impl UserRepository for PgUserRepository {
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
     ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
-        attempts::admit(self, id, now, policy).await
+        login_attempts::admit(&self.pool, id, now, policy).await
     }
 
     async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError> {

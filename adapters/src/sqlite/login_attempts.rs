@@ -1,65 +1,64 @@
-//! The `login_attempts` table on SQLite, for the admission loop in `crate::attempts`.
+//! The `login_attempts` table on SQLite.
 
 use application::ports::RepositoryError;
-use async_trait::async_trait;
-use domain::{FailedAttempts, UserId};
+use chrono::{DateTime, Utc};
+use domain::{FailedAttempts, LockedUntil, LockoutPolicy, UserId};
+use sqlx::SqliteExecutor;
 
-use super::SqliteUserRepository;
+use super::SqliteStore;
 use super::errors::repository_error;
 use super::user_repository::{micros, timestamp};
-use crate::attempts::{AttemptsTable, failure_count, stored_count};
+use crate::attempts::{failure_count, stored_count, to_micros};
 
-#[async_trait]
-impl AttemptsTable for SqliteUserRepository {
-    async fn read(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        let row: Option<AttemptsRow> =
-            sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = ?1")
-                .bind(id.get())
-                .fetch_optional(&self.store().read)
-                .await
-                .map_err(repository_error)?;
-        row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
-    }
+pub(super) async fn read<'c>(
+    executor: impl SqliteExecutor<'c>,
+    id: UserId,
+) -> Result<FailedAttempts, RepositoryError> {
+    let row: Option<AttemptsRow> =
+        sqlx::query_as("SELECT failures, locked_until FROM login_attempts WHERE user_id = ?1")
+            .bind(id.get())
+            .fetch_optional(executor)
+            .await
+            .map_err(repository_error)?;
+    row.map_or(Ok(FailedAttempts::default()), FailedAttempts::try_from)
+}
 
-    async fn insert_first(
-        &self,
-        id: UserId,
-        record: &FailedAttempts,
-    ) -> Result<bool, RepositoryError> {
-        let done = sqlx::query(
-            "INSERT INTO login_attempts (user_id, failures, locked_until) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (user_id) DO NOTHING",
-        )
-        .bind(id.get())
-        .bind(stored_count::<i64>(record.count)?)
-        .bind(record.locked_until.map(micros))
-        .execute(&self.store().write)
+/// One `BEGIN IMMEDIATE` transaction per admission: it takes the database's write lock before it
+/// reads, so admissions, from this process or another on the same file, run one after the other and
+/// each reads the record the one before it stored. (A deferred transaction that reads first could not
+/// upgrade to a write after another writer committed.)
+pub(super) async fn admit(
+    store: &SqliteStore,
+    id: UserId,
+    now: DateTime<Utc>,
+    policy: &LockoutPolicy,
+) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
+    let now = to_micros(now);
+    let mut tx = store
+        .write
+        .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(repository_error)?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn replace(
-        &self,
-        id: UserId,
-        expected: &FailedAttempts,
-        new: &FailedAttempts,
-    ) -> Result<bool, RepositoryError> {
-        // `IS` is SQLite's null-safe equality.
-        let done = sqlx::query(
-            "UPDATE login_attempts SET failures = ?4, locked_until = ?5 \
-             WHERE user_id = ?1 AND failures = ?2 AND locked_until IS ?3",
-        )
-        .bind(id.get())
-        .bind(stored_count::<i64>(expected.count)?)
-        .bind(expected.locked_until.map(micros))
-        .bind(stored_count::<i64>(new.count)?)
-        .bind(new.locked_until.map(micros))
-        .execute(&self.store().write)
-        .await
-        .map_err(repository_error)?;
-        Ok(done.rows_affected() == 1)
-    }
+    let admitted = match read(&mut *tx, id).await?.admit(now, policy) {
+        Ok(admitted) => admitted,
+        Err(locked) => {
+            tx.rollback().await.map_err(repository_error)?;
+            return Ok(Err(locked));
+        }
+    };
+    sqlx::query(
+        "INSERT INTO login_attempts (user_id, failures, locked_until) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (user_id) DO UPDATE \
+         SET failures = excluded.failures, locked_until = excluded.locked_until",
+    )
+    .bind(id.get())
+    .bind(stored_count::<i64>(admitted.count)?)
+    .bind(admitted.locked_until.map(micros))
+    .execute(&mut *tx)
+    .await
+    .map_err(repository_error)?;
+    tx.commit().await.map_err(repository_error)?;
+    Ok(Ok(admitted))
 }
 
 #[derive(sqlx::FromRow)]

@@ -7,7 +7,7 @@ use domain::{
 
 use super::SqliteStore;
 use super::errors::{is_unique_violation, repository_error};
-use crate::attempts::{self, AttemptsTable};
+use super::login_attempts;
 
 const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
@@ -19,10 +19,6 @@ pub struct SqliteUserRepository {
 impl SqliteUserRepository {
     pub fn new(store: SqliteStore) -> Self {
         Self { store }
-    }
-
-    pub(super) fn store(&self) -> &SqliteStore {
-        &self.store
     }
 }
 
@@ -150,7 +146,7 @@ impl UserRepository for SqliteUserRepository {
     }
 
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError> {
-        self.read(id).await
+        login_attempts::read(&self.store.read, id).await
     }
 
     async fn admit_password_check(
@@ -159,7 +155,7 @@ impl UserRepository for SqliteUserRepository {
         now: DateTime<Utc>,
         policy: &LockoutPolicy,
     ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError> {
-        attempts::admit(self, id, now, policy).await
+        login_attempts::admit(&self.store, id, now, policy).await
     }
 
     async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError> {

@@ -94,9 +94,7 @@ pub trait UserRepository: Send + Sync + 'static {
     /// record, applies [`FailedAttempts::admit`] at `now` under `policy`, and stores the result, so that
     /// concurrent admissions, from any number of replicas sharing the store, each see the record the
     /// previous one stored: none is lost and none slips past a lock another one set. Returns the record
-    /// as stored, or the lock that refused the check; a refused check writes nothing. An implementation
-    /// that cannot get its write in against a long burst of concurrent checks on one account MAY
-    /// refuse the check as locked (until `now`) instead of failing.
+    /// as stored, or the lock that refused the check; a refused check writes nothing.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; the admission may or may

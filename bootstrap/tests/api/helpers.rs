@@ -45,7 +45,8 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
         run_migrations: true,
         bcrypt_cost: 4,
         bcrypt_max_concurrency: 0,
-        password_checks_in_flight: adapters::graphql::DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
+        // The concurrency tests send a hundred checks at once on purpose; overload.rs tests the limit.
+        password_checks_in_flight: 1_000,
         graphiql: true,
         introspection: true,
         body_limit_bytes: 64 * 1024,
@@ -77,7 +78,12 @@ impl TestApp {
 
     /// A second replica: another app on this app's PostgreSQL database.
     pub async fn spawn_replica(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
-        Self::start(TestStore::Shared(self.pg().url()), adjust).await
+        Self::spawn_on(self.pg().url(), adjust).await
+    }
+
+    /// An app on a PostgreSQL database someone else owns (the reliability suite's own cluster).
+    pub async fn spawn_on(url: String, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(TestStore::Shared(url), adjust).await
     }
 
     /// The app on its embedded default: no database URL, a SQLite file in a fresh directory.
