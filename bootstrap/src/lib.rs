@@ -5,6 +5,7 @@
 
 pub mod cli;
 mod duration;
+mod postgres_prepare;
 pub mod settings;
 pub mod startup;
 pub mod store;

@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::Settings;
-use crate::store::Store;
+use crate::store::{Migrations, Store};
 
 /// A built, bound service: `build` does everything that can fail at start, so `run_*` only serves.
 pub struct Application {
@@ -39,7 +39,12 @@ impl Application {
     /// # Errors
     /// When the database cannot be prepared or the port cannot be bound; the message says which.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let store = Store::open(&settings.storage(), settings.run_migrations).await?;
+        let migrations = if settings.run_migrations {
+            Migrations::ApplyWhenReachable
+        } else {
+            Migrations::Skip
+        };
+        let store = Store::open(&settings.storage(), migrations).await?;
         let hasher = BcryptHasher::try_new(settings.bcrypt_cost, settings.bcrypt_max_concurrency)?;
         // In the background, so that readiness does not wait for a bcrypt run.
         let warm = hasher.clone();
@@ -141,7 +146,10 @@ fn jwt_secret(settings: &Settings) -> anyhow::Result<SecretString> {
 /// # Errors
 /// When the database cannot be reached or a migration fails.
 pub async fn migrate_only(settings: &Settings) -> anyhow::Result<()> {
-    Store::open(&settings.storage(), true).await?.close().await;
+    Store::open(&settings.storage(), Migrations::Apply)
+        .await?
+        .close()
+        .await;
     Ok(())
 }
 

@@ -8,39 +8,56 @@ use adapters::clock::SystemClock;
 use adapters::graphql::{SharedAuth, SharedUseCases};
 use adapters::http::{READINESS_TIMEOUT, ReadinessProbe};
 use adapters::jwt::JwtTokens;
-use adapters::postgres::{PgPool, PgUserRepository, PoolSettings, connect_lazy};
+use adapters::postgres::{PgPool, PgUserRepository, connect_lazy};
 use adapters::sqlite::{SqliteStore, SqliteUserRepository};
 use anyhow::Context;
 use application::ports::UserRepository;
 use application::{AuthService, UserService};
 use async_trait::async_trait;
 use domain::LockoutPolicy;
-use secrecy::ExposeSecret;
-use sqlx::migrate::MigrateDatabase;
 
+use crate::postgres_prepare::{Prepared, describe, prepare_postgres, prepare_when_reachable};
 use crate::settings::Storage;
 
 #[derive(Debug, Clone)]
 pub enum Store {
-    Postgres(PgPool),
+    /// The pool, and whether its schema is up to date (false while start-up waits for the database).
+    Postgres(PgPool, Prepared),
     Sqlite(SqliteStore),
 }
 
+/// When to bring the schema up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Migrations {
+    Skip,
+    /// Now, or fail: `auth migrate`.
+    Apply,
+    /// Now, or, if the database does not answer yet, as soon as it does: `auth serve`, which meanwhile
+    /// reports not ready rather than exiting, so an orchestrator need not start the database first.
+    ApplyWhenReachable,
+}
+
 impl Store {
-    /// Opens the store and, when `migrate` is set, brings its schema up to date. PostgreSQL is connected
+    /// Opens the store and brings its schema up to date as `migrations` says. PostgreSQL is connected
     /// lazily, so a service started before its database still starts (and reports not ready).
     ///
     /// # Errors
     /// When the store cannot be opened or migrated; the message says where, never with credentials.
-    pub async fn open(storage: &Storage, migrate: bool) -> anyhow::Result<Self> {
+    pub async fn open(storage: &Storage, migrations: Migrations) -> anyhow::Result<Self> {
+        let migrate = migrations != Migrations::Skip;
         match storage {
             Storage::Postgres(settings) => {
                 let pool = connect_lazy(settings)?;
                 tracing::info!(database = %describe(settings), "storing data in PostgreSQL");
-                if migrate {
-                    prepare_postgres(settings, &pool).await?;
+                let prepared = Prepared::new(!migrate);
+                match migrations {
+                    Migrations::Skip => {}
+                    Migrations::Apply => prepare_postgres(settings, &pool).await?,
+                    Migrations::ApplyWhenReachable => {
+                        prepare_when_reachable(settings, &pool, &prepared).await?;
+                    }
                 }
-                Ok(Self::Postgres(pool))
+                Ok(Self::Postgres(pool, prepared))
             }
             Storage::Sqlite(settings) => {
                 let store = SqliteStore::open(settings).await?;
@@ -69,7 +86,7 @@ impl Store {
         lockout: LockoutPolicy,
     ) -> (SharedUseCases, SharedAuth) {
         match self {
-            Self::Postgres(pool) => {
+            Self::Postgres(pool, _) => {
                 wire(PgUserRepository::new(pool.clone()), hasher, tokens, lockout)
             }
             Self::Sqlite(store) => wire(
@@ -84,7 +101,7 @@ impl Store {
     /// Closes every connection, so none is left open on the server after shutdown.
     pub async fn close(&self) {
         match self {
-            Self::Postgres(pool) => pool.close().await,
+            Self::Postgres(pool, _) => pool.close().await,
             Self::Sqlite(store) => store.close().await,
         }
     }
@@ -94,7 +111,9 @@ impl Store {
 impl ReadinessProbe for Store {
     async fn is_ready(&self) -> bool {
         match self {
-            Self::Postgres(pool) => adapters::postgres::ping(pool, READINESS_TIMEOUT).await,
+            Self::Postgres(pool, prepared) => {
+                prepared.is_done() && adapters::postgres::ping(pool, READINESS_TIMEOUT).await
+            }
             Self::Sqlite(store) => adapters::sqlite::ping(store, READINESS_TIMEOUT).await,
         }
     }
@@ -110,44 +129,4 @@ fn wire<R: UserRepository + Clone>(
         UserService::new(repository.clone(), hasher.clone(), SystemClock).with_lockout(lockout);
     let auth = AuthService::new(repository, hasher, SystemClock, tokens).with_lockout(lockout);
     (Arc::new(users), Arc::new(auth))
-}
-
-async fn prepare_postgres(settings: &PoolSettings, pool: &PgPool) -> anyhow::Result<()> {
-    let url = settings.url.expose_secret();
-    let where_ = describe(settings);
-    // A first `cargo run` against a server that lacks the database should just work, as `sqlx database
-    // create` would; in production the database normally exists and this is a cheap check.
-    if !sqlx::Postgres::database_exists(url)
-        .await
-        .with_context(|| format!("could not reach PostgreSQL at {where_}"))?
-    {
-        sqlx::Postgres::create_database(url)
-            .await
-            .with_context(|| format!("could not create database {where_}"))?;
-        tracing::info!(database = %where_, "created the database");
-    }
-    adapters::postgres::migrate(pool)
-        .await
-        .with_context(|| format!("could not apply migrations to {where_}"))?;
-    tracing::info!(database = %where_, "migrations applied");
-    Ok(())
-}
-
-/// `host:port/database`, never the user or password.
-fn describe(settings: &PoolSettings) -> String {
-    settings
-        .url
-        .expose_secret()
-        .parse::<sqlx::postgres::PgConnectOptions>()
-        .map_or_else(
-            |_| "an unparseable URL".to_owned(),
-            |o| {
-                format!(
-                    "{}:{}/{}",
-                    o.get_host(),
-                    o.get_port(),
-                    o.get_database().unwrap_or("(default)")
-                )
-            },
-        )
 }

@@ -1,0 +1,157 @@
+//! A throwaway PostgreSQL cluster of the suite's own, which it may stop hard, freeze and restart without
+//! touching the machine's shared server. Made with the server binaries of the machine (the ones
+//! `scripts/test-postgres` installs when missing); fails loudly, saying how to get them, if there are none.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+/// `PG_TEST_BIN` if set, else the newest `/usr/lib/postgresql/*/bin` holding `initdb`.
+fn server_binaries() -> PathBuf {
+    if let Some(bin) = std::env::var_os("PG_TEST_BIN") {
+        return PathBuf::from(bin);
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("bin"))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    found.sort();
+    found.pop().unwrap_or_else(|| {
+        panic!(
+            "the reliability suite needs PostgreSQL's server binaries (initdb, pg_ctl) for a cluster of \
+             its own: run it through scripts/test, which installs them from Debian's packages, or \
+             `apt-get install postgresql`, or set PG_TEST_BIN to their directory"
+        )
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// initdb and the server refuse to run as root; as root, they run as the `postgres` system user.
+fn run(bin: &Path, program: &str, args: &[&str]) -> std::process::Output {
+    let path = bin.join(program);
+    let mut command = if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(&path);
+        c
+    } else {
+        Command::new(&path)
+    };
+    command
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", path.display()))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Cluster {
+    /// Makes the cluster; it is not running until [`Cluster::start`].
+    pub fn create() -> Self {
+        let bin = server_binaries();
+        let dir = tempfile::Builder::new()
+            .prefix("jobber-auth-reliability-")
+            .tempdir()
+            .expect("a temporary directory");
+        if is_root() {
+            let chown = Command::new("chown")
+                .args(["-R", "postgres:"])
+                .arg(dir.path())
+                .status()
+                .expect("chown");
+            assert!(chown.success(), "could not hand the cluster to postgres");
+        }
+        let data = dir.path().join("data");
+        let out = run(
+            &bin,
+            "initdb",
+            &[
+                "-D",
+                data.to_str().expect("UTF-8 path"),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self {
+            dir,
+            bin,
+            port: free_port(),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> std::process::Output {
+        let data = self.dir.path().join("data");
+        let mut all = vec!["-D", data.to_str().expect("UTF-8 path")];
+        all.extend_from_slice(args);
+        run(&self.bin, "pg_ctl", &all)
+    }
+
+    pub fn start(&self) {
+        let log = self.dir.path().join("server.log");
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {}",
+            self.port,
+            self.dir.path().display()
+        );
+        let out = self.pg_ctl(&[
+            "-w",
+            "-l",
+            log.to_str().expect("UTF-8 path"),
+            "-o",
+            &options,
+            "start",
+        ]);
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    /// `pg_ctl stop -m immediate`: every backend is killed at once, as in a crash.
+    pub fn stop_immediate(&self) {
+        let out = self.pg_ctl(&["-w", "-m", "immediate", "stop"]);
+        assert!(
+            out.status.success(),
+            "pg_ctl stop failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
+    }
+}

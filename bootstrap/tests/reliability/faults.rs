@@ -1,0 +1,157 @@
+//! Database faults: a hard stop mid-load, killed connections. Errors during a fault must be clean
+//! (`UNAVAILABLE`, quickly), the service must recover without a restart, and nothing may be half-written.
+
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use serde_json::Value;
+
+use crate::cluster::Cluster;
+use crate::helpers::{SEED_PASSWORD, TestApp, error_code};
+
+const READ: &str = "{ me { id } users(first: 10) { id email } }";
+
+/// Short timeouts, so that an outage is reported in about a second rather than hanging.
+fn quick_timeouts(s: &mut bootstrap::Settings) {
+    s.db_acquire_timeout_ms = 1_000;
+    s.db_statement_timeout_ms = 2_000;
+}
+
+async fn ready_status(app: &TestApp) -> u16 {
+    app.client
+        .get(app.url("/api/ready"))
+        .send()
+        .await
+        .map_or(0, |r| r.status().as_u16())
+}
+
+async fn count_users(cluster: &Cluster) -> i64 {
+    let admin = sqlx::PgPool::connect(&cluster.url()).await.expect("admin");
+    sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&admin)
+        .await
+        .expect("counted")
+}
+
+/// Every answer is a success or a coded `UNAVAILABLE`: never an internal error, never silence.
+fn assert_clean(answers: &[Value]) {
+    for answer in answers {
+        let code = error_code(answer);
+        assert!(
+            answer["errors"].is_null() || code == Some("UNAVAILABLE"),
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a_restart() {
+    let cluster = Cluster::create();
+    cluster.start();
+    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    app.sign_in().await;
+    let before = count_users(&cluster).await;
+
+    // Reads in flight while the database dies under them.
+    let load = join_all((0..16).map(|_| app.graphql(READ)));
+    let crash = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        cluster.stop_immediate();
+    };
+    let (answers, ()) = tokio::join!(load, crash);
+    assert_clean(&answers);
+
+    // During the outage: clean and quick answers, and not ready.
+    for _ in 0..3 {
+        let started = Instant::now();
+        let answer = app.graphql(READ).await;
+        assert_eq!(error_code(&answer), Some("UNAVAILABLE"), "{answer}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "an outage must not hang a request: {:?}",
+            started.elapsed()
+        );
+    }
+    let signup = app.upsert("during@example.com", SEED_PASSWORD, None).await;
+    assert_eq!(error_code(&signup), Some("UNAVAILABLE"), "{signup}");
+    assert_eq!(ready_status(&app).await, 503);
+
+    cluster.start();
+    let back = Instant::now();
+    loop {
+        let answer = app.graphql(READ).await;
+        if answer["errors"].is_null() {
+            break;
+        }
+        assert_clean(std::slice::from_ref(&answer));
+        assert!(
+            back.elapsed() < Duration::from_secs(5),
+            "not serving 5 s after the database returned: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(ready_status(&app).await, 200);
+    assert_eq!(
+        count_users(&cluster).await,
+        before,
+        "the sign-up during the outage wrote nothing"
+    );
+}
+
+#[tokio::test]
+async fn killed_connections_fail_only_what_was_in_flight() {
+    let cluster = Cluster::create();
+    cluster.start();
+    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    app.sign_in().await;
+
+    let load = join_all((0..32).map(|_| app.graphql(READ)));
+    let kill = async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let admin = sqlx::PgPool::connect(&cluster.url()).await.expect("admin");
+        let killed: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'jobber-auth'",
+        )
+        .fetch_all(&admin)
+        .await
+        .expect("terminated");
+        assert!(!killed.is_empty(), "the service had connections to kill");
+    };
+    let (answers, ()) = tokio::join!(load, kill);
+    assert_clean(&answers);
+
+    // Every request after the kill is served: the pool replaced its dead connections.
+    let after = join_all((0..32).map(|_| app.graphql(READ))).await;
+    for answer in &after {
+        assert!(answer["errors"].is_null(), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn started_before_its_database_it_reports_not_ready_then_becomes_ready() {
+    let cluster = Cluster::create();
+    // The service starts although nothing answers on the database's port.
+    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    assert_eq!(ready_status(&app).await, 503);
+    let answer = app.upsert("early@example.com", SEED_PASSWORD, None).await;
+    assert_eq!(error_code(&answer), Some("UNAVAILABLE"), "{answer}");
+
+    cluster.start();
+    let up = Instant::now();
+    while ready_status(&app).await != 200 {
+        assert!(
+            up.elapsed() < Duration::from_secs(5),
+            "not ready 5 s after the database started"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Ready means migrated: a sign-up works at once.
+    let answer = app.upsert("late@example.com", SEED_PASSWORD, None).await;
+    assert!(answer["errors"].is_null(), "{answer}");
+    assert_eq!(
+        count_users(&cluster).await,
+        1,
+        "the early sign-up wrote nothing"
+    );
+}
