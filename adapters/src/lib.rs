@@ -3,6 +3,7 @@
 //! - [`postgres`]: `UserRepository` on PostgreSQL (sqlx), with the migrations and pool settings.
 //! - [`sqlite`]: `UserRepository` on an embedded SQLite file, the zero-setup default.
 //! - [`bcrypt`]: `PasswordHasher` on bcrypt, off the async executor and bounded to the core count.
+//! - [`time_bounded`]: a deadline on every `UserRepository` call, around either store.
 //! - [`clock`]: `Clock` on the system clock.
 //! - [`jwt`]: `SessionTokens` on HS256 JSON Web Tokens, judged against the application's clock.
 //! - [`graphql`]: the GraphQL schema, its abuse limits, and the one place domain errors become GraphQL errors.
@@ -18,3 +19,4 @@ pub mod http;
 pub mod jwt;
 pub mod postgres;
 pub mod sqlite;
+pub mod time_bounded;

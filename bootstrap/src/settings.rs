@@ -242,6 +242,16 @@ impl Settings {
     }
 
     /// Which store to open: PostgreSQL when a URL is set, the embedded SQLite file otherwise.
+    /// The deadline on any one store call: a wait for a connection plus the longest statement, and a
+    /// second's grace. A frozen database cannot enforce its own statement timeout.
+    pub fn store_call_limit(&self) -> Duration {
+        Duration::from_millis(
+            self.db_acquire_timeout_ms
+                .saturating_add(self.db_statement_timeout_ms)
+                .saturating_add(1_000),
+        )
+    }
+
     pub fn storage(&self) -> Storage {
         let acquire_timeout = Duration::from_millis(self.db_acquire_timeout_ms);
         let statement_timeout = Duration::from_millis(self.db_statement_timeout_ms);

@@ -51,7 +51,7 @@ impl Application {
         tokio::spawn(async move { warm.prepare_dummy().await });
         let tokens = JwtTokens::try_new(&settings.jwt(jwt_secret(settings)?))?;
         let lockout = settings.lockout().map_err(anyhow::Error::msg)?;
-        let (users, auth) = store.services(hasher, tokens, lockout);
+        let (users, auth) = store.services(hasher, tokens, lockout, settings.store_call_limit());
         let schema = build_schema(
             users,
             auth.clone(),

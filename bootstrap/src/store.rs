@@ -2,6 +2,7 @@
 //! only place that knows there is more than one store: the application sees a `UserRepository`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use adapters::bcrypt::BcryptHasher;
 use adapters::clock::SystemClock;
@@ -10,6 +11,7 @@ use adapters::http::{READINESS_TIMEOUT, ReadinessProbe};
 use adapters::jwt::JwtTokens;
 use adapters::postgres::{PgPool, PgUserRepository, connect_lazy};
 use adapters::sqlite::{SqliteStore, SqliteUserRepository};
+use adapters::time_bounded::TimeBounded;
 use anyhow::Context;
 use application::ports::UserRepository;
 use application::{AuthService, UserService};
@@ -84,13 +86,17 @@ impl Store {
         hasher: BcryptHasher,
         tokens: JwtTokens,
         lockout: LockoutPolicy,
+        call_limit: Duration,
     ) -> (SharedUseCases, SharedAuth) {
         match self {
-            Self::Postgres(pool, _) => {
-                wire(PgUserRepository::new(pool.clone()), hasher, tokens, lockout)
-            }
+            Self::Postgres(pool, _) => wire(
+                TimeBounded::new(PgUserRepository::new(pool.clone()), call_limit),
+                hasher,
+                tokens,
+                lockout,
+            ),
             Self::Sqlite(store) => wire(
-                SqliteUserRepository::new(store.clone()),
+                TimeBounded::new(SqliteUserRepository::new(store.clone()), call_limit),
                 hasher,
                 tokens,
                 lockout,

@@ -150,8 +150,64 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    fn processes_if_running(&self) -> Vec<String> {
+        if self.dir.path().join("data").join("postmaster.pid").exists() {
+            self.processes()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The postmaster and every process it started: all of them must stop for the server to freeze.
+    fn processes(&self) -> Vec<String> {
+        let pid_file = self.dir.path().join("data").join("postmaster.pid");
+        let postmaster = std::fs::read_to_string(&pid_file)
+            .expect("postmaster.pid")
+            .lines()
+            .next()
+            .expect("a pid")
+            .trim()
+            .to_owned();
+        let children = Command::new("pgrep")
+            .args(["-P", &postmaster])
+            .output()
+            .expect("pgrep");
+        let mut all = vec![postmaster];
+        all.extend(
+            String::from_utf8_lossy(&children.stdout)
+                .split_whitespace()
+                .map(str::to_owned),
+        );
+        all
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(signal)
+            .args(self.processes())
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {signal} failed");
+    }
+
+    /// SIGSTOP to every server process: connections stay open, and nothing answers.
+    pub fn freeze(&self) {
+        self.signal("-STOP");
+    }
+
+    pub fn thaw(&self) {
+        self.signal("-CONT");
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // A frozen server ignores the stop request.
+        let _ = Command::new("kill")
+            .arg("-CONT")
+            .args(self.processes_if_running())
+            .status();
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
     }
 }

@@ -155,3 +155,54 @@ async fn started_before_its_database_it_reports_not_ready_then_becomes_ready() {
         "the early sign-up wrote nothing"
     );
 }
+
+#[tokio::test]
+async fn a_frozen_database_fails_requests_within_the_timeout_and_the_service_recovers() {
+    let cluster = Cluster::create();
+    cluster.start();
+    // 1 s for a connection, 2 s per statement: any store call ends within 4 s.
+    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    app.sign_in().await;
+
+    // Frozen while reads are in flight: some hold a connection mid-query when it stops.
+    let started = Instant::now();
+    let load = join_all((0..200).map(|_| app.graphql(READ)));
+    let freeze = async {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        cluster.freeze();
+        Instant::now()
+    };
+    let (answers, frozen) = tokio::join!(load, freeze);
+    let took = started.elapsed();
+    let answers: Vec<_> = answers
+        .into_iter()
+        .filter(|a| !a["errors"].is_null())
+        .collect();
+    assert!(!answers.is_empty(), "the freeze caught some reads");
+    for answer in &answers {
+        assert_eq!(error_code(answer), Some("UNAVAILABLE"), "{answer}");
+    }
+    // Two store calls per read (the caller, then the users), each bounded at 4 s, plus some scheduling.
+    assert!(
+        took < Duration::from_secs(12),
+        "requests waited {took:?} on a frozen database"
+    );
+    assert_eq!(ready_status(&app).await, 503);
+
+    // Frozen for 10 s in all, then back.
+    tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
+    cluster.thaw();
+    let back = Instant::now();
+    loop {
+        let answer = app.graphql(READ).await;
+        if answer["errors"].is_null() {
+            break;
+        }
+        assert_clean(std::slice::from_ref(&answer));
+        assert!(
+            back.elapsed() < Duration::from_secs(5),
+            "not serving 5 s after the database thawed: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
