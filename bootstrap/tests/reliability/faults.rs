@@ -33,6 +33,23 @@ async fn count_users(cluster: &Cluster) -> i64 {
         .expect("counted")
 }
 
+/// Polls until a read succeeds; until then every answer must be a clean `UNAVAILABLE`.
+async fn serves_again_within_5_s(app: &TestApp) {
+    let back = Instant::now();
+    loop {
+        let answer = app.graphql(READ).await;
+        if answer["errors"].is_null() {
+            return;
+        }
+        assert_clean(std::slice::from_ref(&answer));
+        assert!(
+            back.elapsed() < Duration::from_secs(5),
+            "not serving 5 s after the database came back: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Every answer is a success or a coded `UNAVAILABLE`: never an internal error, never silence.
 fn assert_clean(answers: &[Value]) {
     for answer in answers {
@@ -77,19 +94,7 @@ async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a
     assert_eq!(ready_status(&app).await, 503);
 
     cluster.start();
-    let back = Instant::now();
-    loop {
-        let answer = app.graphql(READ).await;
-        if answer["errors"].is_null() {
-            break;
-        }
-        assert_clean(std::slice::from_ref(&answer));
-        assert!(
-            back.elapsed() < Duration::from_secs(5),
-            "not serving 5 s after the database returned: {answer}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    serves_again_within_5_s(&app).await;
     assert_eq!(ready_status(&app).await, 200);
     assert_eq!(
         count_users(&cluster).await,
@@ -192,17 +197,5 @@ async fn a_frozen_database_fails_requests_within_the_timeout_and_the_service_rec
     // Frozen for 10 s in all, then back.
     tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
     cluster.thaw();
-    let back = Instant::now();
-    loop {
-        let answer = app.graphql(READ).await;
-        if answer["errors"].is_null() {
-            break;
-        }
-        assert_clean(std::slice::from_ref(&answer));
-        assert!(
-            back.elapsed() < Duration::from_secs(5),
-            "not serving 5 s after the database thawed: {answer}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    serves_again_within_5_s(&app).await;
 }
