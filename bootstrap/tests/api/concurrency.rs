@@ -4,12 +4,13 @@ use std::collections::HashSet;
 
 use futures::future::join_all;
 
-use crate::helpers::{SEED_PASSWORD, TestApp, error_code, on_both_stores};
+use crate::helpers::{SEED_NEW_PASSWORD, SEED_PASSWORD, TestApp, error_code, on_both_stores};
 
 on_both_stores!(
     a_hundred_concurrent_upserts_of_one_new_email_make_one_user,
     concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors,
     concurrent_password_changes_from_one_old_password_have_exactly_one_winner,
+    logins_racing_a_password_change_get_a_session_or_invalid_credentials,
 );
 
 async fn a_hundred_concurrent_upserts_of_one_new_email_make_one_user(app: &TestApp) {
@@ -107,4 +108,31 @@ async fn concurrent_password_changes_from_one_old_password_have_exactly_one_winn
     );
     let old = app.upsert("change@example.com", SEED_PASSWORD, None).await;
     assert_eq!(error_code(&old), Some("INVALID_CURRENT_PASSWORD"));
+}
+
+async fn logins_racing_a_password_change_get_a_session_or_invalid_credentials(app: &TestApp) {
+    app.upsert("moving@example.com", SEED_PASSWORD, None).await;
+    let logins = join_all((0..20).map(|_| app.login_response("moving@example.com", SEED_PASSWORD)));
+    let change = app.upsert("moving@example.com", SEED_PASSWORD, Some(SEED_NEW_PASSWORD));
+    let (logins, change) = tokio::join!(logins, change);
+    assert!(
+        change["errors"].is_null(),
+        "the change goes through: {change}"
+    );
+    for response in logins {
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        let code = error_code(&body);
+        assert!(
+            body["errors"].is_null() || code == Some("INVALID_CREDENTIALS"),
+            "a session, or the old password already replaced: {body}"
+        );
+    }
+    let old = app
+        .login_response("moving@example.com", SEED_PASSWORD)
+        .await;
+    let old: serde_json::Value = old.json().await.expect("JSON");
+    assert_eq!(error_code(&old), Some("INVALID_CREDENTIALS"), "{old}");
+    let token = app.log_in("moving@example.com", SEED_NEW_PASSWORD).await;
+    assert!(!token.is_empty(), "the new password is the stored one");
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::cluster::Cluster;
 use crate::helpers::{SEED_PASSWORD, TestApp, error_code};
+use crate::invariants::assert_invariants;
 
 const READ: &str = "{ me { id } users(first: 10) { id email } }";
 
@@ -101,6 +102,7 @@ async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a
         before,
         "the sign-up during the outage wrote nothing"
     );
+    assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
 #[tokio::test]
@@ -131,6 +133,7 @@ async fn killed_connections_fail_only_what_was_in_flight() {
     for answer in &after {
         assert!(answer["errors"].is_null(), "{answer}");
     }
+    assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
 #[tokio::test]
@@ -159,6 +162,7 @@ async fn started_before_its_database_it_reports_not_ready_then_becomes_ready() {
         1,
         "the early sign-up wrote nothing"
     );
+    assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
 #[tokio::test]
@@ -198,4 +202,5 @@ async fn a_frozen_database_fails_requests_within_the_timeout_and_the_service_rec
     tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
     cluster.thaw();
     serves_again_within_5_s(&app).await;
+    assert_invariants(&cluster, SEED_PASSWORD).await;
 }

@@ -12,3 +12,5 @@ mod faults;
 )]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod invariants;
+mod lifecycle;
