@@ -8,6 +8,7 @@ use crate::helpers::{SEED_NEW_PASSWORD, SEED_PASSWORD, TestApp, error_code, on_b
 
 on_both_stores!(
     a_hundred_concurrent_upserts_of_one_new_email_make_one_user,
+    case_variants_of_one_email_signed_up_at_once_make_one_user,
     concurrent_sign_ups_with_different_passwords_have_one_winner_and_no_internal_errors,
     concurrent_password_changes_from_one_old_password_have_exactly_one_winner,
     logins_racing_a_password_change_get_a_session_or_invalid_credentials,
@@ -135,4 +136,28 @@ async fn logins_racing_a_password_change_get_a_session_or_invalid_credentials(ap
     assert_eq!(error_code(&old), Some("INVALID_CREDENTIALS"), "{old}");
     let token = app.log_in("moving@example.com", SEED_NEW_PASSWORD).await;
     assert!(!token.is_empty(), "the new password is the stored one");
+}
+
+async fn case_variants_of_one_email_signed_up_at_once_make_one_user(app: &TestApp) {
+    let variants = [
+        "case@example.com",
+        "CASE@example.com",
+        "Case@Example.COM",
+        " case@EXAMPLE.com ",
+    ];
+    let bodies =
+        join_all((0..40).map(|i| app.upsert(variants[i % variants.len()], SEED_PASSWORD, None)))
+            .await;
+    for body in &bodies {
+        assert!(
+            body["errors"].is_null(),
+            "one account, one password: {body}"
+        );
+    }
+    let ids: HashSet<&str> = bodies
+        .iter()
+        .filter_map(|b| b["data"]["upsertUser"]["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 1, "every variant is the same user");
+    assert_eq!(app.count_users().await, 1);
 }

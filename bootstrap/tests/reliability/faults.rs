@@ -1,4 +1,5 @@
-//! Database faults: a hard stop mid-load, killed connections. Errors during a fault must be clean
+//! Database faults, driven through the real `auth` binary: a hard stop mid-load, killed connections, a
+//! start before the database, a frozen database. Errors during a fault must be clean
 //! (`UNAVAILABLE`, quickly), the service must recover without a restart, and nothing may be half-written.
 
 use std::time::{Duration, Instant};
@@ -6,24 +7,21 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use serde_json::Value;
 
+use crate::binary::{SEED_PASSWORD, Service};
 use crate::cluster::Cluster;
-use crate::helpers::{SEED_PASSWORD, TestApp, error_code};
 use crate::invariants::assert_invariants;
 
 const READ: &str = "{ me { id } users(first: 10) { id email } }";
 
-/// Short timeouts, so that an outage is reported in about a second rather than hanging.
-fn quick_timeouts(s: &mut bootstrap::Settings) {
-    s.db_acquire_timeout_ms = 1_000;
-    s.db_statement_timeout_ms = 2_000;
-}
+/// Short timeouts, so that an outage is reported in about a second rather than hanging: any store call
+/// ends within 1 s (a connection) + 2 s (a statement) + 1 s.
+const QUICK_TIMEOUTS: &[(&str, &str)] = &[
+    ("AUTH_DB_ACQUIRE_TIMEOUT_MS", "1000"),
+    ("AUTH_DB_STATEMENT_TIMEOUT_MS", "2000"),
+];
 
-async fn ready_status(app: &TestApp) -> u16 {
-    app.client
-        .get(app.url("/api/ready"))
-        .send()
-        .await
-        .map_or(0, |r| r.status().as_u16())
+fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
 }
 
 async fn count_users(cluster: &Cluster) -> i64 {
@@ -35,7 +33,7 @@ async fn count_users(cluster: &Cluster) -> i64 {
 }
 
 /// Polls until a read succeeds; until then every answer must be a clean `UNAVAILABLE`.
-async fn serves_again_within_5_s(app: &TestApp) {
+async fn serves_again_within_5_s(app: &Service) {
     let back = Instant::now();
     loop {
         let answer = app.graphql(READ).await;
@@ -66,7 +64,7 @@ fn assert_clean(answers: &[Value]) {
 async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a_restart() {
     let cluster = Cluster::create();
     cluster.start();
-    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    let mut app = Service::start(&cluster.url(), QUICK_TIMEOUTS).await;
     app.sign_in().await;
     let before = count_users(&cluster).await;
 
@@ -90,18 +88,19 @@ async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a
             started.elapsed()
         );
     }
-    let signup = app.upsert("during@example.com", SEED_PASSWORD, None).await;
+    let signup = app.upsert("during@example.com", SEED_PASSWORD).await;
     assert_eq!(error_code(&signup), Some("UNAVAILABLE"), "{signup}");
-    assert_eq!(ready_status(&app).await, 503);
+    assert_eq!(app.ready_status().await, 503);
 
     cluster.start();
     serves_again_within_5_s(&app).await;
-    assert_eq!(ready_status(&app).await, 200);
+    assert_eq!(app.ready_status().await, 200);
     assert_eq!(
         count_users(&cluster).await,
         before,
         "the sign-up during the outage wrote nothing"
     );
+    app.assert_log_has_no_secrets();
     assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
@@ -109,7 +108,7 @@ async fn a_hard_stop_mid_load_answers_unavailable_quickly_and_recovers_without_a
 async fn killed_connections_fail_only_what_was_in_flight() {
     let cluster = Cluster::create();
     cluster.start();
-    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    let mut app = Service::start(&cluster.url(), QUICK_TIMEOUTS).await;
     app.sign_in().await;
 
     let load = join_all((0..32).map(|_| app.graphql(READ)));
@@ -133,6 +132,7 @@ async fn killed_connections_fail_only_what_was_in_flight() {
     for answer in &after {
         assert!(answer["errors"].is_null(), "{answer}");
     }
+    app.assert_log_has_no_secrets();
     assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
@@ -140,14 +140,14 @@ async fn killed_connections_fail_only_what_was_in_flight() {
 async fn started_before_its_database_it_reports_not_ready_then_becomes_ready() {
     let cluster = Cluster::create();
     // The service starts although nothing answers on the database's port.
-    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
-    assert_eq!(ready_status(&app).await, 503);
-    let answer = app.upsert("early@example.com", SEED_PASSWORD, None).await;
+    let mut app = Service::start(&cluster.url(), QUICK_TIMEOUTS).await;
+    assert_eq!(app.ready_status().await, 503);
+    let answer = app.upsert("early@example.com", SEED_PASSWORD).await;
     assert_eq!(error_code(&answer), Some("UNAVAILABLE"), "{answer}");
 
     cluster.start();
     let up = Instant::now();
-    while ready_status(&app).await != 200 {
+    while app.ready_status().await != 200 {
         assert!(
             up.elapsed() < Duration::from_secs(5),
             "not ready 5 s after the database started"
@@ -155,13 +155,14 @@ async fn started_before_its_database_it_reports_not_ready_then_becomes_ready() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Ready means migrated: a sign-up works at once.
-    let answer = app.upsert("late@example.com", SEED_PASSWORD, None).await;
+    let answer = app.upsert("late@example.com", SEED_PASSWORD).await;
     assert!(answer["errors"].is_null(), "{answer}");
     assert_eq!(
         count_users(&cluster).await,
         1,
         "the early sign-up wrote nothing"
     );
+    app.assert_log_has_no_secrets();
     assert_invariants(&cluster, SEED_PASSWORD).await;
 }
 
@@ -170,7 +171,7 @@ async fn a_frozen_database_fails_requests_within_the_timeout_and_the_service_rec
     let cluster = Cluster::create();
     cluster.start();
     // 1 s for a connection, 2 s per statement: any store call ends within 4 s.
-    let app = TestApp::spawn_on(cluster.url(), quick_timeouts).await;
+    let mut app = Service::start(&cluster.url(), QUICK_TIMEOUTS).await;
     app.sign_in().await;
 
     // Frozen while reads are in flight: some hold a connection mid-query when it stops.
@@ -196,11 +197,12 @@ async fn a_frozen_database_fails_requests_within_the_timeout_and_the_service_rec
         took < Duration::from_secs(12),
         "requests waited {took:?} on a frozen database"
     );
-    assert_eq!(ready_status(&app).await, 503);
+    assert_eq!(app.ready_status().await, 503);
 
     // Frozen for 10 s in all, then back.
     tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
     cluster.thaw();
     serves_again_within_5_s(&app).await;
+    app.assert_log_has_no_secrets();
     assert_invariants(&cluster, SEED_PASSWORD).await;
 }
