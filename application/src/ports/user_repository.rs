@@ -70,8 +70,8 @@ pub trait UserRepository: Send + Sync + 'static {
     /// Compare-and-set of the password hash: replaces it only if the stored hash is still `expected`, and
     /// moves `updated_at` to `at`. Nothing else moves `updated_at`, which is what lets it serve as "when
     /// the password last changed" for revoking older session tokens. If `at` is not later than the stored
-    /// value, `updated_at` moves just past it instead, so that it always moves. Returns the updated user, or `Ok(None)` if the hash changed meanwhile or the user is
-    /// gone; then nothing was written.
+    /// value, `updated_at` moves just past it instead, so that it always moves. Returns the updated
+    /// user, or `Ok(None)` if the hash changed meanwhile or the user is gone; then nothing was written.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; nothing is written.
