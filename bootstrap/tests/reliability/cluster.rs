@@ -159,55 +159,99 @@ impl Cluster {
         }
     }
 
-    /// The postmaster and every process it started: all of them must stop for the server to freeze.
-    fn processes(&self) -> Vec<String> {
+    fn postmaster(&self) -> String {
         let pid_file = self.dir.path().join("data").join("postmaster.pid");
-        let postmaster = std::fs::read_to_string(&pid_file)
+        std::fs::read_to_string(&pid_file)
             .expect("postmaster.pid")
             .lines()
             .next()
             .expect("a pid")
             .trim()
-            .to_owned();
+            .to_owned()
+    }
+
+    fn children(postmaster: &str) -> Vec<String> {
         let children = Command::new("pgrep")
-            .args(["-P", &postmaster])
+            .args(["-P", postmaster])
             .output()
             .expect("pgrep");
-        let mut all = vec![postmaster];
-        all.extend(
-            String::from_utf8_lossy(&children.stdout)
-                .split_whitespace()
-                .map(str::to_owned),
-        );
+        String::from_utf8_lossy(&children.stdout)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The postmaster and every process it started.
+    fn processes(&self) -> Vec<String> {
+        let postmaster = self.postmaster();
+        let mut all = Self::children(&postmaster);
+        all.push(postmaster);
         all
     }
 
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .arg(signal)
-            .args(self.processes())
-            .status()
-            .expect("kill");
-        assert!(status.success(), "kill {signal} failed");
+    /// A process that has exited in between is no failure: its work is over either way.
+    fn signal(signal: &str, pids: &[String]) {
+        if !pids.is_empty() {
+            let _ = Command::new("kill")
+                .arg(signal)
+                .args(pids)
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
     }
 
     /// SIGSTOP to every server process: connections stay open, and nothing answers.
+    ///
+    /// The postmaster is stopped first and seen stopped before its children are listed: a backend it
+    /// forks while the list is taken would otherwise stay awake and keep answering on its connection.
     pub fn freeze(&self) {
-        self.signal("-STOP");
+        let postmaster = self.postmaster();
+        Self::signal("-STOP", std::slice::from_ref(&postmaster));
+        wait_until_stopped(&postmaster);
+        assert!(
+            Path::new("/proc").join(&postmaster).exists(),
+            "the postmaster ({postmaster}) is not running, so there is nothing to freeze"
+        );
+        let children = Self::children(&postmaster);
+        Self::signal("-STOP", &children);
+        for child in &children {
+            wait_until_stopped(child);
+        }
     }
 
     pub fn thaw(&self) {
-        self.signal("-CONT");
+        Self::signal("-CONT", &self.processes());
+    }
+}
+
+/// Waits until the kernel reports the process stopped (`T`), or gone: a zombie (`Z`) or no entry.
+fn wait_until_stopped(pid: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            // The command name in parentheses may hold spaces; the state follows its closing one.
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().to_owned())
+            })
+            .and_then(|rest| rest.chars().next());
+        match state {
+            None | Some('T' | 't' | 'Z' | 'X') => return,
+            Some(_) => {}
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server process {pid} did not stop within 5 s of SIGSTOP"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
 
 impl Drop for Cluster {
     fn drop(&mut self) {
         // A frozen server ignores the stop request.
-        let _ = Command::new("kill")
-            .arg("-CONT")
-            .args(self.processes_if_running())
-            .status();
+        Self::signal("-CONT", &self.processes_if_running());
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
     }
 }
