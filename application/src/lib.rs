@@ -15,7 +15,9 @@ pub mod ports;
 mod test_support;
 mod users;
 
-pub use auth::{AuthError, AuthService, AuthUseCases, LoginError, Session, Unauthenticated};
+pub use auth::{
+    AuthError, AuthService, AuthUseCases, Credentials, LoginError, Session, Unauthenticated,
+};
 pub use users::{QueryError, UpsertUserError, UpsertUserInput, UserService, UserUseCases};
 
 #[cfg(any(test, feature = "mocks"))]

@@ -26,6 +26,10 @@ impl MutationRoot {
             password: upsert_user_input.password,
             new_password: upsert_user_input.new_password,
         };
+        // Bad input is answered as such even under overload: checked before a slot is taken.
+        input
+            .parse()
+            .map_err(IntoGraphQlError::into_graphql_error)?;
         let users = use_cases(ctx)?.clone();
         let user = to_completion(ctx, async move { users.upsert_user(input).await })
             .await?
@@ -39,6 +43,8 @@ impl MutationRoot {
     async fn login(&self, ctx: &Context<'_>, login_input: LoginInput) -> Result<User> {
         let auth = auth(ctx)?.clone();
         let LoginInput { email, password } = login_input;
+        application::Credentials::parse(&email, &password)
+            .map_err(IntoGraphQlError::into_graphql_error)?;
         let session = to_completion(ctx, async move { auth.login(&email, &password).await })
             .await?
             .map_err(IntoGraphQlError::into_graphql_error)?;
@@ -70,7 +76,8 @@ impl PasswordCheckLimit {
 /// Runs a password-checking use case on a task of its own, so that a client that disconnects while
 /// bcrypt runs cannot cancel it between counting the check and clearing the count: a right password
 /// must never be left counted as a failure. Refused with `RATE_LIMITED` before anything is read or
-/// counted when too many are in flight already.
+/// counted when too many are in flight already; callers check their input first, so that only
+/// well-formed work waits on a slot.
 async fn to_completion<T: Send + 'static>(
     ctx: &Context<'_>,
     work: impl Future<Output = T> + Send + 'static,

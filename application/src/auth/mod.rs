@@ -1,9 +1,11 @@
 //! Login and token authentication: who is calling.
 
+mod credentials;
 mod errors;
 mod service;
 mod use_cases;
 
+pub use credentials::Credentials;
 pub use errors::{AuthError, LoginError, Unauthenticated};
 pub use service::AuthService;
 #[cfg(any(test, feature = "mocks"))]

@@ -1,6 +1,7 @@
 use async_trait::async_trait;
-use domain::{Email, LockoutPolicy, Password, User, ValidationErrors};
+use domain::{LockoutPolicy, User};
 
+use super::credentials::Credentials;
 use super::errors::Unauthenticated;
 use super::{AuthError, AuthUseCases, LoginError, Session};
 use crate::password_check::{Checker, PasswordCheck};
@@ -51,14 +52,7 @@ where
     T: SessionTokens,
 {
     async fn login(&self, email: &str, password: &str) -> Result<Session, LoginError> {
-        let email = Email::parse(email).map_err(|e| {
-            LoginError::InvalidInput(ValidationErrors::single("email", vec![e.violation()]))
-        })?;
-        // No stored hash was made from a password the policy refuses, so none can match: refused at
-        // once, the same for every email, and without telling which rule it broke.
-        let Ok(password) = Password::parse(password) else {
-            return Err(LoginError::InvalidCredentials);
-        };
+        let Credentials { email, password } = Credentials::parse(email, password)?;
         let Some(user) = self.repository.find_by_email(&email).await? else {
             self.hasher.verify_against_dummy(&password).await?;
             return Err(LoginError::InvalidCredentials);

@@ -31,6 +31,16 @@ impl fmt::Debug for UpsertUserInput {
     }
 }
 
+impl UpsertUserInput {
+    /// The checks that need neither the store nor bcrypt. The use case runs them first; a caller that
+    /// rations the expensive part (the GraphQL adapter's in-flight limit) runs them before taking a
+    /// share, so that bad input is named as such even under overload.
+    pub fn parse(&self) -> Result<UpsertCommand, UpsertUserError> {
+        UpsertCommand::parse(&self.email, &self.password, self.new_password.as_deref())
+            .map_err(UpsertUserError::InvalidInput)
+    }
+}
+
 impl<R, H, C> UserService<R, H, C>
 where
     R: UserRepository,
@@ -41,9 +51,7 @@ where
     /// to the existing-user path, and a password change is a compare-and-set against the hash that was
     /// verified, so two changes from the same old password cannot both win.
     pub(super) async fn upsert(&self, input: UpsertUserInput) -> Result<User, UpsertUserError> {
-        let command =
-            UpsertCommand::parse(&input.email, &input.password, input.new_password.as_deref())
-                .map_err(UpsertUserError::InvalidInput)?;
+        let command = input.parse()?;
         for _ in 0..MAX_ATTEMPTS {
             let outcome = match self.repository.find_by_email(&command.email).await? {
                 None => self.try_create(&command).await?,

@@ -60,3 +60,58 @@ async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
         .await;
     assert!(retry["errors"].is_null(), "{retry}");
 }
+
+#[tokio::test]
+async fn bad_input_is_named_as_such_while_every_slot_is_taken() {
+    let app = TestApp::spawn_with(|s| {
+        // About a second per hash, so that one sign-up holds the only slot for the whole test.
+        s.bcrypt_cost = 14;
+        s.password_checks_in_flight = 1;
+    })
+    .await;
+    let held = app.upsert("slow@example.com", SEED_PASSWORD, None);
+    let probe = || app.upsert("probe@example.com", SEED_PASSWORD, None);
+    let checks = async {
+        // Give the slow sign-up a head start (a probe that won the slot would hold it instead), then
+        // wait until it holds the slot: a well-formed sign-up is refused.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let mut refused = false;
+        for _ in 0..50 {
+            if error_code(&probe().await) == Some("RATE_LIMITED") {
+                refused = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(refused, "the only slot was never seen taken");
+
+        let weak = app.upsert("weak@example.com", "password", None).await;
+        let bad_login = app
+            .graphql_with(serde_json::json!({
+                "query": "mutation { login(loginInput: { email: \"not-an-email\", password: \"MyPassword1!\" }) { id } }"
+            }))
+            .await;
+
+        // Still taken after them, so they were answered while no slot was free.
+        let after = probe().await;
+        (weak, bad_login, after)
+    };
+    let (held, (weak, bad_login, after)) = tokio::join!(held, checks);
+
+    assert!(held["errors"].is_null(), "{held}");
+    assert_eq!(error_code(&after), Some("RATE_LIMITED"), "{after}");
+    assert_eq!(error_code(&weak), Some("BAD_USER_INPUT"), "{weak}");
+    assert_eq!(
+        weak["errors"][0]["extensions"]["fields"][0]["field"], "password",
+        "{weak}"
+    );
+    assert_eq!(
+        error_code(&bad_login),
+        Some("BAD_USER_INPUT"),
+        "{bad_login}"
+    );
+    assert_eq!(
+        bad_login["errors"][0]["extensions"]["fields"][0]["field"], "email",
+        "{bad_login}"
+    );
+}
