@@ -9,13 +9,11 @@
 //! `user_by_id` is the cost of one small request; `users_first_100` adds 99 rows, so the difference
 //! between them is roughly 99 times the per-row cost (four fields, one ID, two `DateTime` scalars).
 
-use std::sync::Arc;
-
-use adapters::graphql::{
-    AppSchema, CookieSettings, RequestCredentials, SchemaSettings, build_schema,
-};
-use application::ports::{MockClock, MockPasswordHasher, MockUserRepository};
-use application::{MockAuthUseCases, UserService};
+use adapters::graphql::RequestCredentials;
+use adapters::schema::AppSchema;
+use adapters::users::graphql::testing::{Options, schema as users_schema};
+use application::users::ports::MockUserRepository;
+use application::{MockAuthUseCases, MockUpsertUser, UserQueryService};
 use async_graphql::{Request, Response};
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -37,7 +35,7 @@ fn user(id: i64) -> User {
     }
 }
 
-/// The real `UserService` behind the schema, so the benchmark includes its id parsing and page-size
+/// The real `UserQueryService` behind the schema, so the benchmark includes its id parsing and page-size
 /// checks; only the ports are mocks.
 fn schema() -> AppSchema {
     let mut repo = MockUserRepository::new();
@@ -47,24 +45,16 @@ fn schema() -> AppSchema {
     let page: Vec<User> = (1..=100).map(user).collect();
     // A real repository allocates every row per call too, so cloning here is not extra cost to hide.
     repo.expect_list().returning(move |_, _| Ok(page.clone()));
-    // No expectations: the read paths must not hash or read the clock, and a call would panic the
-    // check below instead of being measured.
-    let users = UserService::new(repo, MockPasswordHasher::new(), MockClock::new());
+    // The read path has no hasher or clock at all; the upserts mock has no expectations, so a call
+    // would panic the check below instead of being measured.
+    let users = UserQueryService::new(repo);
 
     let mut auth = MockAuthUseCases::new();
     let caller = user(1);
     auth.expect_authenticate()
         .returning(move |_| Ok(caller.clone()));
 
-    build_schema(
-        Arc::new(users),
-        Arc::new(auth),
-        SchemaSettings {
-            introspection: false,
-            ..SchemaSettings::default()
-        },
-        CookieSettings { secure: true },
-    )
+    users_schema(users, MockUpsertUser::new(), auth, Options::default())
 }
 
 fn runtime() -> Runtime {

@@ -1,22 +1,21 @@
 //! The adapters of the auth service: they implement the application's ports and drive its use cases.
 //!
-//! - [`postgres`]: `UserRepository` on PostgreSQL (sqlx), with the migrations and pool settings.
-//! - [`sqlite`]: `UserRepository` on an embedded SQLite file, the zero-setup default.
-//! - [`bcrypt`]: `PasswordHasher` on bcrypt, off the async executor and bounded to the core count.
-//! - [`time_bounded`]: a deadline on every `UserRepository` call, around either store.
+//! The generic part, which every job-engine service made from this template shares:
+//! - [`postgres`] and [`sqlite`]: the two stores, each a handle that puts a deadline on every call;
+//! - [`graphql`]: the schema builder, its abuse limits, the caller a session proves, and the error codes;
+//! - [`http`]: the axum router: `/graphql`, `/api/health` and `/api/ready`;
 //! - [`clock`]: `Clock` on the system clock.
-//! - [`jwt`]: `SessionTokens` on HS256 JSON Web Tokens, judged against the application's clock.
-//! - [`graphql`]: the GraphQL schema, its abuse limits, and the one place domain errors become GraphQL errors.
-//! - [`http`]: the axum router: `/graphql`, `/api/health` and `/api/ready`.
+//!
+//! Then one folder per module, here only [`users`] (its repositories, bcrypt, JWT, its GraphQL and
+//! `/api/authenticate`), and [`schema`], which merges every module's root fields.
 //!
 //! Adapters know the application and the domain; neither of those may know any adapter.
 
-mod attempts;
-pub mod bcrypt;
 pub mod clock;
+mod deadline;
 pub mod graphql;
 pub mod http;
-pub mod jwt;
 pub mod postgres;
+pub mod schema;
 pub mod sqlite;
-pub mod time_bounded;
+pub mod users;

@@ -1,7 +1,7 @@
 //! The bcrypt adapter against the real bcrypt crate and hashes made by other implementations.
 
-use adapters::bcrypt::BcryptHasher;
-use application::ports::{HashError, PasswordHasher};
+use adapters::users::bcrypt::BcryptHasher;
+use application::users::ports::{HashError, PasswordHasher};
 use domain::{Password, PasswordHash};
 
 fn password(s: &str) -> Password {

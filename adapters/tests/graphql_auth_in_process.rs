@@ -2,19 +2,22 @@
 //! session cookie that `login` and `logout` set, and the count of bcrypt calls a hostile document can
 //! cause. Ports are mockall mocks; a mock with no expectation fails the test if it is called.
 
-use std::sync::Arc;
+mod users_mocks;
 
-use adapters::graphql::{
-    AppSchema, CookieSettings, RequestCredentials, SchemaSettings, build_schema,
+use adapters::graphql::RequestCredentials;
+use adapters::schema::AppSchema;
+use adapters::users::graphql::testing::Options;
+use application::ports::MockClock;
+use application::users::ports::{
+    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository,
+    SessionToken,
 };
-use application::ports::{
-    IssuedToken, MockClock, MockPasswordHasher, MockSessionTokens, MockUserRepository, SessionToken,
-};
-use application::{AuthService, MockAuthUseCases, MockUserUseCases, Session};
+use application::{AuthService, MockAuthUseCases, Session};
 use async_graphql::{Request, Response};
 use chrono::{TimeDelta, TimeZone, Utc};
 use domain::{Email, FailedAttempts, PasswordHash, User, UserId};
 use serde_json::{Value, json};
+use users_mocks::MockUserUseCases;
 
 fn user(id: i64, email: &str) -> User {
     let at = Utc.timestamp_opt(1_700_000_000, 0).single().expect("valid");
@@ -28,14 +31,12 @@ fn user(id: i64, email: &str) -> User {
 }
 
 fn schema_with(users: MockUserUseCases, auth: MockAuthUseCases, secure: bool) -> AppSchema {
-    build_schema(
-        Arc::new(users),
-        Arc::new(auth),
-        SchemaSettings {
-            introspection: false,
-            ..SchemaSettings::default()
+    users.schema(
+        auth,
+        Options {
+            secure_cookie: secure,
+            ..Options::default()
         },
-        CookieSettings { secure },
     )
 }
 
@@ -202,7 +203,14 @@ async fn a_failed_login_sets_no_cookie_and_says_invalid_credentials() {
 fn real_auth(
     hasher: MockPasswordHasher,
     repo: MockUserRepository,
-) -> AuthService<MockUserRepository, MockPasswordHasher, MockClock, MockSessionTokens> {
+    attempts: MockLoginAttempts,
+) -> AuthService<
+    MockUserRepository,
+    MockLoginAttempts,
+    MockPasswordHasher,
+    MockClock,
+    MockSessionTokens,
+> {
     let mut clock = MockClock::new();
     clock.expect_now().return_const(Utc::now());
     let mut tokens = MockSessionTokens::new();
@@ -212,22 +220,18 @@ fn real_auth(
             lifetime: TimeDelta::hours(1),
         })
     });
-    AuthService::new(repo, hasher, clock, tokens)
+    AuthService::new(repo, attempts, hasher, clock, tokens)
 }
 
 #[tokio::test]
 async fn a_thousand_aliased_logins_are_refused_without_any_bcrypt_work() {
     // No expectations at all: one hasher or repository call fails the test.
-    let auth = real_auth(MockPasswordHasher::new(), MockUserRepository::new());
-    let schema = build_schema(
-        Arc::new(MockUserUseCases::new()),
-        Arc::new(auth),
-        SchemaSettings {
-            introspection: false,
-            ..SchemaSettings::default()
-        },
-        CookieSettings { secure: true },
+    let auth = real_auth(
+        MockPasswordHasher::new(),
+        MockUserRepository::new(),
+        MockLoginAttempts::new(),
     );
+    let schema = MockUserUseCases::new().schema(auth, Options::default());
     let fields: String = (0..1_000)
         .map(|i| {
             format!(
@@ -252,21 +256,17 @@ async fn one_login_costs_exactly_one_bcrypt_verify() {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(user(1, "a@b.co"))));
-    repo.expect_admit_password_check()
+    let mut attempts = MockLoginAttempts::new();
+    attempts
+        .expect_admit_password_check()
         .times(1)
         .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
-    repo.expect_clear_failed_attempts()
+    attempts
+        .expect_clear_failed_attempts()
         .times(1)
         .returning(|_| Ok(()));
-    let schema = build_schema(
-        Arc::new(MockUserUseCases::new()),
-        Arc::new(real_auth(hasher, repo)),
-        SchemaSettings {
-            introspection: false,
-            ..SchemaSettings::default()
-        },
-        CookieSettings { secure: true },
-    );
+    let schema =
+        MockUserUseCases::new().schema(real_auth(hasher, repo, attempts), Options::default());
     let response = body(&execute(&schema, LOGIN, None).await);
     assert!(response["errors"].is_null(), "{response}");
 }

@@ -1,25 +1,25 @@
-//! The GraphQL adapter driven in process: a real schema over a mocked `UserUseCases`, no HTTP and no
+//! The GraphQL adapter driven in process: a real schema over mocked use cases, no HTTP and no
 //! database. These tests pin what a client sees — error codes, opaque messages, field shapes — and the
 //! guards that keep one request's cost bounded.
 //!
 //! A mock with no expectation for a method fails the test if that method is called, which is how the
 //! guard tests prove that a refused document never reached the use cases.
 
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use adapters::graphql::{
-    AppSchema, CookieSettings, RequestCredentials, SchemaSettings, build_schema,
-};
+mod users_mocks;
+
+use adapters::graphql::RequestCredentials;
+use adapters::schema::AppSchema;
+use adapters::users::graphql::testing::Options;
 use anyhow::anyhow;
-use application::{
-    MockAuthUseCases, MockUserUseCases, QueryError, UpsertUserError, UpsertUserInput,
-};
+use application::{MockAuthUseCases, QueryError, UpsertUserError, UpsertUserInput};
 use async_graphql::Request;
 use chrono::{TimeZone, Utc};
 use domain::{Email, PasswordHash, User, UserId, ValidationErrors, Violation};
 use serde_json::{Value, json};
+use users_mocks::MockUserUseCases;
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
@@ -34,14 +34,12 @@ fn schema(mock: MockUserUseCases, introspection: bool) -> AppSchema {
     auth.expect_authenticate()
         .withf(|token| token == SESSION)
         .returning(|_| Ok(user(99, "caller@b.co")));
-    build_schema(
-        Arc::new(mock),
-        Arc::new(auth),
-        SchemaSettings {
+    mock.schema(
+        auth,
+        Options {
             introspection,
-            ..SchemaSettings::default()
+            ..Options::default()
         },
-        CookieSettings { secure: true },
     )
 }
 
@@ -153,7 +151,8 @@ const UPSERT: &str = r#"mutation {
 
 async fn upsert_failing_with(error: impl Fn() -> UpsertUserError + Send + 'static) -> Value {
     let mut mock = MockUserUseCases::new();
-    mock.expect_upsert_user()
+    mock.upserts
+        .expect_upsert_user()
         .times(1)
         .returning(move |_| Err(error()));
     run_query(mock, UPSERT).await
@@ -175,11 +174,13 @@ async fn each_query_failing_with(
     for (field, query) in QUERIES {
         let mut mock = MockUserUseCases::new();
         let e = error.clone();
-        mock.expect_user().returning(move |_| Err(e()));
+        mock.queries.expect_user().returning(move |_| Err(e()));
         let e = error.clone();
-        mock.expect_user_by_email().returning(move |_| Err(e()));
+        mock.queries
+            .expect_user_by_email()
+            .returning(move |_| Err(e()));
         let e = error.clone();
-        mock.expect_users().returning(move |_, _| Err(e()));
+        mock.queries.expect_users().returning(move |_, _| Err(e()));
         let response = run_query(mock, query).await;
         check(field, &response);
     }
@@ -319,7 +320,8 @@ async fn query_unexpected_is_an_opaque_internal_server_error() {
 #[tokio::test]
 async fn user_has_a_string_id_and_iso_utc_millisecond_timestamps() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_user()
+    mock.queries
+        .expect_user()
         .withf(|id| id == "1")
         .times(1)
         .returning(|_| Ok(Some(user(1, "a@b.co"))));
@@ -342,7 +344,8 @@ async fn user_has_a_string_id_and_iso_utc_millisecond_timestamps() {
 #[tokio::test]
 async fn user_by_email_passes_the_raw_email_and_returns_the_user() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_user_by_email()
+    mock.queries
+        .expect_user_by_email()
         .withf(|email| email == " A@B.co ")
         .times(1)
         .returning(|_| Ok(Some(user(3, "a@b.co"))));
@@ -356,7 +359,7 @@ async fn user_by_email_passes_the_raw_email_and_returns_the_user() {
 #[tokio::test]
 async fn an_unknown_user_is_null_without_errors() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_user().times(1).returning(|_| Ok(None));
+    mock.queries.expect_user().times(1).returning(|_| Ok(None));
     let response = run_query(mock, r#"{ user(id: "42") { id } }"#).await;
     assert_eq!(response, json!({ "data": { "user": null } }));
 }
@@ -364,7 +367,8 @@ async fn an_unknown_user_is_null_without_errors() {
 #[tokio::test]
 async fn users_without_arguments_asks_for_the_default_page() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_users()
+    mock.queries
+        .expect_users()
         .withf(|first, after| *first == 100 && after.is_none())
         .times(1)
         .returning(|_, _| Ok(vec![user(1, "a@b.co"), user(2, "c@d.co")]));
@@ -381,7 +385,8 @@ async fn users_without_arguments_asks_for_the_default_page() {
 #[tokio::test]
 async fn users_with_an_explicit_null_first_asks_for_the_default_page() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_users()
+    mock.queries
+        .expect_users()
         .withf(|first, after| *first == 100 && after.is_none())
         .times(1)
         .returning(|_, _| Ok(vec![]));
@@ -392,7 +397,8 @@ async fn users_with_an_explicit_null_first_asks_for_the_default_page() {
 #[tokio::test]
 async fn users_passes_first_and_after_through() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_users()
+    mock.queries
+        .expect_users()
         .withf(|first, after| *first == 5 && after.as_deref() == Some("7"))
         .times(1)
         .returning(|_, _| Ok(vec![user(8, "a@b.co")]));
@@ -403,7 +409,8 @@ async fn users_passes_first_and_after_through() {
 #[tokio::test]
 async fn upsert_user_passes_the_raw_input_and_returns_the_user() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_upsert_user()
+    mock.upserts
+        .expect_upsert_user()
         .withf(|input| {
             *input
                 == UpsertUserInput {
@@ -518,7 +525,8 @@ async fn the_same_fragment_spread_directly_and_inside_an_inline_fragment_is_refu
 #[tokio::test]
 async fn one_upsert_per_operation_in_a_multi_operation_document_is_allowed() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_upsert_user()
+    mock.upserts
+        .expect_upsert_user()
         .withf(|input| input.email == "second@b.co")
         .times(1)
         .returning(|_| Ok(user(2, "second@b.co")));
@@ -721,7 +729,8 @@ async fn the_standard_introspection_query_fits_the_limits() {
 #[tokio::test]
 async fn the_largest_page_with_every_field_is_allowed() {
     let mut mock = MockUserUseCases::new();
-    mock.expect_users()
+    mock.queries
+        .expect_users()
         .withf(|first, after| *first == 1000 && after.is_none())
         .times(1)
         .returning(|_, _| Ok(vec![]));

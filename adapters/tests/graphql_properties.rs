@@ -6,16 +6,15 @@
 //! of the codes the README documents (`INTERNAL_SERVER_ERROR` is not among those allowed here: with
 //! ports that never fail, it would be a defect), and no answer may leak internal text or a hash.
 
-use std::sync::Arc;
-
-use adapters::graphql::{
-    AppSchema, CookieSettings, RequestCredentials, SchemaSettings, build_schema,
-};
-use application::ports::{
-    MockClock, MockPasswordHasher, MockSessionTokens, MockUserRepository, TokenClaims,
+use adapters::graphql::RequestCredentials;
+use adapters::schema::AppSchema;
+use adapters::users::graphql::testing::{Options, schema as users_schema};
+use application::ports::MockClock;
+use application::users::ports::{
+    MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository, TokenClaims,
     TokenRejected,
 };
-use application::{AuthService, UserService};
+use application::{AuthService, UpsertUserService, UserQueryService};
 use async_graphql::{Request, Variables};
 use chrono::{TimeZone, Utc};
 use domain::{Email, PasswordHash, User, UserId};
@@ -72,6 +71,18 @@ fn hasher() -> MockPasswordHasher {
     hasher
 }
 
+/// Checks are admitted and cleared as a store applying the domain's rule would.
+fn attempts() -> MockLoginAttempts {
+    let mut attempts = MockLoginAttempts::new();
+    attempts
+        .expect_admit_password_check()
+        .returning(|_, now, policy| Ok(domain::FailedAttempts::default().admit(now, policy)));
+    attempts
+        .expect_clear_failed_attempts()
+        .returning(|_| Ok(()));
+    attempts
+}
+
 /// An empty store that accepts sign-ups, except that id 1 exists (so guarded reads have a caller).
 fn repository() -> MockUserRepository {
     let mut repo = MockUserRepository::new();
@@ -95,14 +106,11 @@ fn schema() -> AppSchema {
             Err(TokenRejected::Invalid)
         }
     });
-    build_schema(
-        Arc::new(UserService::new(repository(), hasher(), clock())),
-        Arc::new(AuthService::new(repository(), hasher(), clock(), tokens)),
-        SchemaSettings {
-            introspection: false,
-            ..SchemaSettings::default()
-        },
-        CookieSettings { secure: true },
+    users_schema(
+        UserQueryService::new(repository()),
+        UpsertUserService::new(repository(), attempts(), hasher(), clock()),
+        AuthService::new(repository(), attempts(), hasher(), clock(), tokens),
+        Options::default(),
     )
 }
 

@@ -1,7 +1,7 @@
 //! The JWT adapter against tokens it issued and tokens forged or altered by hand.
 
-use adapters::jwt::{JwtConfigError, JwtSettings, JwtTokens, MIN_SECRET_BYTES};
-use application::ports::{SessionTokens, TokenRejected};
+use adapters::users::jwt::{JwtConfigError, JwtSettings, JwtTokens, MIN_SECRET_BYTES};
+use application::users::ports::{SessionTokens, TokenRejected};
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::UserId;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};

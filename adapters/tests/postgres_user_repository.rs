@@ -4,8 +4,10 @@
 use std::time::Duration;
 
 use adapters::postgres::testing::TestDatabase;
-use adapters::postgres::{PgUserRepository, PoolSettings, connect_lazy};
-use application::ports::{RepositoryError, UserRepository};
+use adapters::postgres::{PoolSettings, connect_lazy, repository_error};
+use adapters::users::postgres::PgUserRepository;
+use application::ports::RepositoryError;
+use application::users::ports::UserRepository;
 use domain::UserId;
 
 #[tokio::test]
@@ -13,6 +15,7 @@ async fn an_unreachable_database_is_unavailable_quickly() {
     // Port 1 on loopback refuses connections; the pool must give up within its acquire timeout.
     let pool = connect_lazy(&PoolSettings {
         url: "postgres://postgres@127.0.0.1:1/none".to_owned().into(),
+        application_name: "test".to_owned(),
         max_connections: 1,
         acquire_timeout: Duration::from_millis(500),
         statement_timeout: Duration::from_secs(1),
@@ -35,25 +38,34 @@ async fn an_unreachable_database_is_unavailable_quickly() {
 #[tokio::test]
 async fn a_statement_timeout_is_unavailable_not_internal() {
     let db = TestDatabase::create().await;
-    let pool = connect_lazy(&PoolSettings {
+    let store = connect_lazy(&PoolSettings {
         url: db.url().into(),
+        application_name: "test".to_owned(),
         max_connections: 2,
         acquire_timeout: Duration::from_secs(2),
         statement_timeout: Duration::from_millis(100),
     })
     .expect("lazy pool");
-    let err = sqlx::query("SELECT pg_sleep(1)")
-        .execute(&pool)
-        .await
-        .expect_err("cancelled");
+    let outcome: Result<_, RepositoryError> = store
+        .call(|pool| async move {
+            sqlx::query("SELECT pg_sleep(1)")
+                .execute(pool)
+                .await
+                .map_err(repository_error)
+        })
+        .await;
+    let Err(RepositoryError::Unavailable(err)) = outcome else {
+        panic!("expected unavailable, got {outcome:?}");
+    };
     let code = err
-        .as_database_error()
+        .downcast_ref::<sqlx::Error>()
+        .and_then(|e| e.as_database_error())
         .and_then(|e| e.code())
         .map(|c| c.into_owned());
     assert_eq!(
         code.as_deref(),
         Some("57014"),
-        "the statement timeout applies: {err}"
+        "the server's statement timeout ended it, not the call's deadline: {err:#}"
     );
-    pool.close().await;
+    store.close().await;
 }

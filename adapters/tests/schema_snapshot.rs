@@ -6,7 +6,7 @@ fn the_committed_sdl_matches_the_code() {
     let committed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql"))
             .expect("schema.graphql exists at the repository root");
-    let generated = adapters::graphql::sdl();
+    let generated = adapters::schema::sdl();
     assert_eq!(
         committed.trim_end(),
         generated.trim_end(),
@@ -16,7 +16,7 @@ fn the_committed_sdl_matches_the_code() {
 
 #[test]
 fn the_schema_never_exposes_passwords_or_hashes_on_user() {
-    let sdl = adapters::graphql::sdl();
+    let sdl = adapters::schema::sdl();
     let user_type = sdl
         .split("type User {")
         .nth(1)

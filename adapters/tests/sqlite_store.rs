@@ -1,9 +1,10 @@
 //! What only the embedded SQLite store promises: it creates its file, keeps data across restarts, and
 //! takes concurrent writers, including a second process on the same file, without "database is locked".
 
+use adapters::sqlite::SqliteStore;
 use adapters::sqlite::testing::TestSqlite;
-use adapters::sqlite::{SqliteStore, SqliteUserRepository, migrate};
-use application::ports::{NewUser, UserRepository};
+use adapters::users::sqlite::SqliteUserRepository;
+use application::users::ports::{NewUser, UserRepository};
 use chrono::Utc;
 use domain::{Email, PageSize, PasswordHash};
 use futures::future::join_all;
@@ -20,7 +21,7 @@ async fn open(path: std::path::PathBuf) -> SqliteStore {
     let store = SqliteStore::open(&TestSqlite::settings_in(path))
         .await
         .expect("opens");
-    migrate(&store).await.expect("migrates");
+    store.migrate().await.expect("migrates");
     store
 }
 

@@ -1,18 +1,19 @@
 //! The `UserRepository` contract, run against every adapter: PostgreSQL and the embedded SQLite store.
+//! The failed-attempt count has its own, in `login_attempts_contract.rs`.
 //!
 //! Each scenario is written once against the port and instantiated per backend as `scenario::postgres`
 //! and `scenario::sqlite`, each on a fresh database. Where the backends differ, the adapter is fixed,
 //! never this suite.
 
-use adapters::postgres::PgUserRepository;
+mod contract_support;
+
 use adapters::postgres::testing::TestDatabase;
-use adapters::sqlite::SqliteUserRepository;
 use adapters::sqlite::testing::TestSqlite;
-use application::ports::{CreateUserError, NewUser, UserRepository};
-use chrono::{DateTime, TimeZone, Utc};
-use domain::{
-    Email, FailedAttempts, LockedUntil, LockoutPolicy, PageSize, PasswordHash, User, UserId,
-};
+use adapters::users::postgres::PgUserRepository;
+use adapters::users::sqlite::SqliteUserRepository;
+use application::users::ports::{CreateUserError, NewUser, UserRepository};
+use contract_support::{at, email, hash, new_user};
+use domain::{PageSize, User, UserId};
 use futures::future::join_all;
 
 /// Instantiates each scenario for each backend.
@@ -46,18 +47,11 @@ contract!(
     updated_at_moves_even_when_the_writers_clock_is_behind,
     concurrent_changes_from_one_old_hash_have_exactly_one_winner,
     timestamps_round_trip_at_microsecond_precision,
-    admissions_count_up_lock_at_the_threshold_and_clear,
-    a_lagging_clock_cannot_slip_past_a_lock,
-    concurrent_checks_stop_at_the_threshold,
-    concurrent_checks_below_the_threshold_all_count,
-    a_burst_on_one_account_counts_every_check,
-    an_admission_returns_what_is_stored_at_any_clock_precision,
-    counting_failures_never_moves_updated_at,
 );
 
 async fn postgres() -> (TestDatabase, PgUserRepository) {
     let db = TestDatabase::create().await;
-    let repo = PgUserRepository::new(db.pool.clone());
+    let repo = PgUserRepository::new(db.store());
     (db, repo)
 }
 
@@ -70,28 +64,6 @@ async fn sqlite() -> (TestSqlite, SqliteUserRepository) {
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------------
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_700_000_000 + seconds, 0)
-        .single()
-        .expect("valid")
-}
-
-fn email(raw: &str) -> Email {
-    Email::parse(raw).expect("valid email")
-}
-
-fn hash(text: &str) -> PasswordHash {
-    PasswordHash::new(text.to_owned())
-}
-
-fn new_user(address: &str, password_hash: &str, created: i64) -> NewUser {
-    NewUser {
-        email: email(address),
-        password_hash: hash(password_hash),
-        created_at: at(created),
-    }
-}
 
 fn page(size: u32) -> PageSize {
     PageSize::try_new(size.into()).expect("page size")
@@ -329,231 +301,4 @@ async fn timestamps_round_trip_at_microsecond_precision(repo: impl UserRepositor
     assert_eq!(created.updated_at, created.created_at);
     let read = repo.find_by_id(created.id).await.expect("q").expect("row");
     assert_eq!(read, created, "what create returns is what is stored");
-}
-
-/// Locks after 3 failures for 10 s, doubling to at most 60 s.
-fn policy() -> LockoutPolicy {
-    LockoutPolicy::try_new(
-        3,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy")
-}
-
-/// As many thresholds as no test reaches, for counting without locking.
-fn lenient() -> LockoutPolicy {
-    LockoutPolicy::try_new(
-        1_000,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy")
-}
-
-async fn admissions_count_up_lock_at_the_threshold_and_clear(repo: impl UserRepository) {
-    let user = repo
-        .create(new_user("fail@example.com", "h", 0))
-        .await
-        .expect("created");
-    let other = repo
-        .create(new_user("other@example.com", "h", 0))
-        .await
-        .expect("created");
-    assert_eq!(
-        repo.failed_attempts(user.id).await.expect("read"),
-        FailedAttempts::default()
-    );
-    let expect = |count, until: Option<i64>| FailedAttempts {
-        count,
-        locked_until: until.map(at),
-    };
-    let mut seen = Vec::new();
-    for i in 0..3 {
-        seen.push(
-            repo.admit_password_check(user.id, at(100 + i), &policy())
-                .await
-                .expect("stored"),
-        );
-    }
-    assert_eq!(
-        seen,
-        [
-            Ok(expect(1, None)),
-            Ok(expect(2, None)),
-            Ok(expect(3, Some(102 + 10)))
-        ],
-        "the check that reaches the threshold is admitted, and locks"
-    );
-    assert_eq!(
-        repo.admit_password_check(user.id, at(111), &policy())
-            .await
-            .expect("stored"),
-        Err(LockedUntil(at(112)))
-    );
-    assert_eq!(
-        repo.failed_attempts(user.id).await.expect("read"),
-        expect(3, Some(112)),
-        "a refused check writes nothing, so trying during a lock does not prolong it"
-    );
-    let after_the_lock = repo
-        .admit_password_check(user.id, at(112), &policy())
-        .await
-        .expect("stored");
-    assert_eq!(after_the_lock, Ok(expect(4, Some(112 + 20))));
-    assert_eq!(
-        Ok(repo.failed_attempts(user.id).await.expect("read")),
-        after_the_lock,
-        "what an admission returns is what is stored"
-    );
-    assert_eq!(
-        repo.failed_attempts(other.id).await.expect("read"),
-        FailedAttempts::default(),
-        "counts are per account"
-    );
-    repo.clear_failed_attempts(user.id).await.expect("cleared");
-    assert_eq!(
-        repo.failed_attempts(user.id).await.expect("read"),
-        FailedAttempts::default()
-    );
-    repo.clear_failed_attempts(user.id)
-        .await
-        .expect("clearing an account with no record is not an error");
-}
-
-async fn a_lagging_clock_cannot_slip_past_a_lock(repo: impl UserRepository) {
-    let user = repo
-        .create(new_user("long@example.com", "h", 0))
-        .await
-        .expect("created");
-    for _ in 0..3 {
-        repo.admit_password_check(user.id, at(1_000), &policy())
-            .await
-            .expect("stored")
-            .expect("admitted");
-    }
-    // A replica whose clock lags asks "earlier": the lock another replica set still holds.
-    assert_eq!(
-        repo.admit_password_check(user.id, at(0), &policy())
-            .await
-            .expect("stored"),
-        Err(LockedUntil(at(1_010)))
-    );
-}
-
-async fn concurrent_checks_stop_at_the_threshold(repo: impl UserRepository + Clone) {
-    let user = repo
-        .create(new_user("many@example.com", "h", 0))
-        .await
-        .expect("created");
-    let checks = (0..25).map(|_| {
-        let repo = repo.clone();
-        async move { repo.admit_password_check(user.id, at(1), &policy()).await }
-    });
-    let outcomes: Vec<_> = join_all(checks)
-        .await
-        .into_iter()
-        .map(|r| r.expect("no error under concurrency"))
-        .collect();
-    let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
-    assert_eq!(
-        admitted, 3,
-        "exactly the threshold's worth of checks may run bcrypt: {outcomes:?}"
-    );
-    assert!(
-        outcomes
-            .iter()
-            .all(|o| o.is_ok() || *o == Err(LockedUntil(at(11))))
-    );
-    let stored = repo.failed_attempts(user.id).await.expect("read");
-    assert_eq!(
-        stored,
-        FailedAttempts {
-            count: 3,
-            locked_until: Some(at(11))
-        }
-    );
-}
-
-async fn concurrent_checks_below_the_threshold_all_count(repo: impl UserRepository + Clone) {
-    let user = repo
-        .create(new_user("counted@example.com", "h", 0))
-        .await
-        .expect("created");
-    let checks = (0..25).map(|_| {
-        let repo = repo.clone();
-        async move { repo.admit_password_check(user.id, at(1), &lenient()).await }
-    });
-    for outcome in join_all(checks).await {
-        outcome
-            .expect("no error under concurrency")
-            .expect("admitted");
-    }
-    let stored = repo.failed_attempts(user.id).await.expect("read");
-    assert_eq!(stored.count, 25, "no check was lost");
-    assert_eq!(stored.locked_until, None);
-}
-
-async fn a_burst_on_one_account_counts_every_check(repo: impl UserRepository + Clone) {
-    let user = repo
-        .create(new_user("burst@example.com", "h", 0))
-        .await
-        .expect("created");
-    // Far more racing checks than the pool has connections, under a threshold none reaches.
-    let checks = (0..150).map(|_| {
-        let repo = repo.clone();
-        async move { repo.admit_password_check(user.id, at(1), &lenient()).await }
-    });
-    for outcome in join_all(checks).await {
-        outcome
-            .expect("a burst is never a store error")
-            .expect("admitted");
-    }
-    let stored = repo.failed_attempts(user.id).await.expect("read");
-    assert_eq!(stored.count, 150, "every check counted once");
-}
-
-async fn an_admission_returns_what_is_stored_at_any_clock_precision(repo: impl UserRepository) {
-    let user = repo
-        .create(new_user("precise@example.com", "h", 0))
-        .await
-        .expect("created");
-    let strict = LockoutPolicy::try_new(
-        1,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy");
-    // A clock with nanoseconds: the stores keep microseconds.
-    let now = at(1) + chrono::TimeDelta::nanoseconds(123_456_789);
-    let admitted = repo
-        .admit_password_check(user.id, now, &strict)
-        .await
-        .expect("stored")
-        .expect("admitted");
-    assert_eq!(repo.failed_attempts(user.id).await.expect("read"), admitted);
-    // And the compare-and-set still matches what it reads back.
-    let later = now + chrono::TimeDelta::seconds(20);
-    let again = repo
-        .admit_password_check(user.id, later, &strict)
-        .await
-        .expect("stored")
-        .expect("the lock has ended");
-    assert_eq!(again.count, 2);
-}
-
-async fn counting_failures_never_moves_updated_at(repo: impl UserRepository) {
-    let user = repo
-        .create(new_user("still@example.com", "h", 0))
-        .await
-        .expect("created");
-    for _ in 0..4 {
-        repo.admit_password_check(user.id, at(500), &lenient())
-            .await
-            .expect("stored")
-            .expect("admitted");
-    }
-    repo.clear_failed_attempts(user.id).await.expect("cleared");
-    let stored = repo.find_by_id(user.id).await.expect("q").expect("row");
-    assert_eq!(stored, user, "updated_at dates password changes only");
 }

@@ -1,4 +1,6 @@
-//! The `auth` command line: `serve` (the default), `migrate`, `print-schema`.
+//! The command line: `serve` (the default), `migrate`, `print-schema`.
+
+use crate::service;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -8,8 +10,11 @@ pub enum Command {
     Help,
 }
 
-pub const USAGE: &str = "\
-usage: auth [COMMAND]
+pub fn usage() -> String {
+    let (name, prefix) = (service::NAME, service::ENV_PREFIX);
+    format!(
+        "\
+usage: {name} [COMMAND]
 
 commands:
   serve          run the GraphQL server (default)
@@ -17,8 +22,10 @@ commands:
   print-schema   print the GraphQL schema (SDL) to stdout
   help           show this message
 
-Configuration comes from defaults, ./auth.toml, ./.env and AUTH_* / PORT environment variables;
-see README.md for every setting.";
+Configuration comes from defaults, ./{name}.toml, ./.env and {prefix}* / PORT environment variables;
+see README.md for every setting."
+    )
+}
 
 /// # Errors
 /// An unknown command or extra arguments, as a message for the user.
@@ -29,10 +36,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         Some("migrate") => Command::Migrate,
         Some("print-schema") => Command::PrintSchema,
         Some("help" | "-h" | "--help") => Command::Help,
-        Some(other) => return Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        Some(other) => return Err(format!("unknown command `{other}`\n\n{}", usage())),
     };
     if args.len() > 1 {
-        return Err(format!("unexpected argument `{}`\n\n{USAGE}", args[1]));
+        return Err(format!("unexpected argument `{}`\n\n{}", args[1], usage()));
     }
     Ok(command)
 }
@@ -43,7 +50,7 @@ mod tests {
 
     fn parse_args(args: &[&str]) -> Result<Command, String> {
         parse(
-            std::iter::once("auth")
+            std::iter::once(service::NAME)
                 .chain(args.iter().copied())
                 .map(str::to_owned),
         )

@@ -6,6 +6,7 @@
 pub mod cli;
 mod duration;
 mod postgres_prepare;
+pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod store;

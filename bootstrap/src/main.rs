@@ -1,9 +1,9 @@
-//! The `auth` binary.
+//! The service's binary.
 
 use std::process::ExitCode;
 
 use bootstrap::cli::{self, Command};
-use bootstrap::{Application, Settings, startup, telemetry};
+use bootstrap::{Application, Settings, service, startup, telemetry};
 
 fn main() -> ExitCode {
     let command = match cli::parse(std::env::args()) {
@@ -12,11 +12,11 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Help => {
-            println_stdout(cli::USAGE);
+            println_stdout(&cli::usage());
             ExitCode::SUCCESS
         }
         Command::PrintSchema => {
-            println_stdout(adapters::graphql::sdl().trim_end());
+            println_stdout(adapters::schema::sdl().trim_end());
             ExitCode::SUCCESS
         }
         Command::Serve | Command::Migrate => {
@@ -24,11 +24,15 @@ fn main() -> ExitCode {
                 Ok(settings) => settings,
                 Err(message) => return fail(&message, 2),
             };
-            telemetry::init(settings.log_format, &settings.log_level);
+            telemetry::init(settings.log.log_format, &settings.log.log_level);
             match run(command, &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    tracing::error!(error = format!("{error:#}"), "auth stopped on an error");
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "{} stopped on an error",
+                        service::NAME
+                    );
                     fail(&format!("{error:#}"), 1)
                 }
             }
@@ -58,6 +62,6 @@ fn println_stdout(text: &str) {
 
 #[allow(clippy::print_stderr)]
 fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("auth: {message}");
+    eprintln!("{}: {message}", service::NAME);
     ExitCode::from(code)
 }

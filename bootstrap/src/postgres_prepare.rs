@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use adapters::postgres::{PgPool, PoolSettings};
+use adapters::postgres::{PgStore, PoolSettings};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::migrate::MigrateDatabase;
@@ -35,7 +35,7 @@ impl Prepared {
 /// meanwhile. Any other failure (a bad migration, refused credentials) stops start-up as before.
 pub(crate) async fn prepare_when_reachable(
     settings: &PoolSettings,
-    pool: &PgPool,
+    pool: &PgStore,
     prepared: &Prepared,
 ) -> anyhow::Result<()> {
     match prepare_postgres(settings, pool).await {
@@ -88,7 +88,10 @@ fn is_unreachable(error: &anyhow::Error) -> bool {
         })
 }
 
-pub(crate) async fn prepare_postgres(settings: &PoolSettings, pool: &PgPool) -> anyhow::Result<()> {
+pub(crate) async fn prepare_postgres(
+    settings: &PoolSettings,
+    pool: &PgStore,
+) -> anyhow::Result<()> {
     let url = settings.url.expose_secret();
     let where_ = describe(settings);
     // A first `cargo run` against a server that lacks the database should just work, as `sqlx database
@@ -102,7 +105,7 @@ pub(crate) async fn prepare_postgres(settings: &PoolSettings, pool: &PgPool) -> 
             .with_context(|| format!("could not create database {where_}"))?;
         tracing::info!(database = %where_, "created the database");
     }
-    adapters::postgres::migrate(pool)
+    pool.migrate()
         .await
         .with_context(|| format!("could not apply migrations to {where_}"))?;
     tracing::info!(database = %where_, "migrations applied");

@@ -4,17 +4,23 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters::bcrypt::BcryptHasher;
-use adapters::graphql::{CookieSettings, SchemaSettings, build_schema};
+use adapters::graphql::{SchemaModule, SchemaSettings, SharedIdentity, build_schema};
 use adapters::http::{HttpSettings, router};
-use adapters::jwt::JwtTokens;
+use adapters::schema::{Mutation, Query};
 use anyhow::Context;
 use axum::Router;
-use secrecy::SecretString;
 use tokio::net::TcpListener;
 
-use crate::Settings;
 use crate::store::{Migrations, Store};
+use crate::{Settings, service};
+
+/// What the service's modules give the server: who answers "who is calling", each module's part of
+/// the schema, and any HTTP routes of their own.
+pub struct Wiring {
+    pub identity: SharedIdentity,
+    pub modules: Vec<Box<dyn SchemaModule<Query, Mutation>>>,
+    pub routes: Router,
+}
 
 /// A built, bound service: `build` does everything that can fail at start, so `run_*` only serves.
 pub struct Application {
@@ -39,38 +45,33 @@ impl Application {
     /// # Errors
     /// When the database cannot be prepared or the port cannot be bound; the message says which.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let migrations = if settings.run_migrations {
+        let migrations = if settings.database.run_migrations {
             Migrations::ApplyWhenReachable
         } else {
             Migrations::Skip
         };
         let store = Store::open(&settings.storage(), migrations).await?;
-        let hasher = BcryptHasher::try_new(settings.bcrypt_cost, settings.bcrypt_max_concurrency)?;
-        // In the background, so that readiness does not wait for a bcrypt run.
-        let warm = hasher.clone();
-        tokio::spawn(async move { warm.prepare_dummy().await });
-        let tokens = JwtTokens::try_new(&settings.jwt(jwt_secret(settings)?))?;
-        let lockout = settings.lockout().map_err(anyhow::Error::msg)?;
-        let (users, auth) = store.services(hasher, tokens, lockout, settings.store_call_limit());
+        let Wiring {
+            identity,
+            modules,
+            routes,
+        } = service::wire(&store, settings)?;
+        let server = &settings.server;
         let schema = build_schema(
-            users,
-            auth.clone(),
             SchemaSettings {
-                introspection: settings.introspection,
-                password_checks_in_flight: settings.password_checks_in_flight,
+                introspection: server.introspection,
             },
-            CookieSettings {
-                secure: settings.cookie_secure,
-            },
+            identity,
+            modules,
         );
         let http = HttpSettings {
-            graphiql: settings.graphiql,
-            body_limit: settings.body_limit_bytes,
+            graphiql: server.graphiql,
+            body_limit: server.body_limit_bytes,
         };
-        let router = router(schema, auth, Arc::new(store.clone()), http);
-        let listener = TcpListener::bind((settings.host, settings.port))
+        let router = router(schema, routes, Arc::new(store.clone()), http);
+        let listener = TcpListener::bind((server.host, server.port))
             .await
-            .with_context(|| format!("could not listen on {}:{}", settings.host, settings.port))?;
+            .with_context(|| format!("could not listen on {}:{}", server.host, server.port))?;
         Ok(Self {
             listener,
             router,
@@ -128,20 +129,7 @@ impl Application {
     }
 }
 
-/// The configured secret, or, on the embedded store only (settings refuse PostgreSQL without one), a
-/// random one for this process.
-fn jwt_secret(settings: &Settings) -> anyhow::Result<SecretString> {
-    if let Some(secret) = &settings.jwt_secret {
-        return Ok(secret.clone());
-    }
-    tracing::warn!(
-        "AUTH_JWT_SECRET is not set: signing session tokens with a random secret made for this process; \
-         sessions will not survive a restart"
-    );
-    JwtTokens::random_secret()
-}
-
-/// `auth migrate`: create the database if it is missing, apply migrations, exit.
+/// `<name> migrate`: create the database if it is missing, apply migrations, exit.
 ///
 /// # Errors
 /// When the database cannot be reached or a migration fails.

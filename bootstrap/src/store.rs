@@ -1,33 +1,22 @@
-//! Opens the store the configuration names and turns it into use cases and a readiness probe. This is the
-//! only place that knows there is more than one store: the application sees a `UserRepository`.
+//! Opens the store the configuration names, brings its schema up to date, and reports readiness. This
+//! is the only place that knows there is more than one store: each module's wiring (`service/`) picks
+//! its repositories by the variant, and the application sees only ports.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use adapters::bcrypt::BcryptHasher;
-use adapters::clock::SystemClock;
-use adapters::graphql::{SharedAuth, SharedUseCases};
 use adapters::http::{READINESS_TIMEOUT, ReadinessProbe};
-use adapters::jwt::JwtTokens;
-use adapters::postgres::{PgPool, PgUserRepository, connect_lazy};
-use adapters::sqlite::{SqliteStore, SqliteUserRepository};
-use adapters::time_bounded::TimeBounded;
+use adapters::postgres::{PgStore, connect_lazy};
+use adapters::sqlite::SqliteStore;
 use anyhow::Context;
-use application::ports::UserRepository;
-use application::{AuthService, UserService};
 use async_trait::async_trait;
-use domain::LockoutPolicy;
 
 use crate::postgres_prepare::{Prepared, describe, prepare_postgres, prepare_when_reachable};
-use crate::settings::Storage;
+use crate::settings::{Storage, env_name};
 
 #[derive(Debug, Clone)]
 pub enum Store {
-    /// The pool, and whether its schema is up to date (false while start-up waits for the database).
-    Postgres(PgPool, Prepared),
+    /// The store, and whether its schema is up to date (false while start-up waits for the database).
+    Postgres(PgStore, Prepared),
     Sqlite(SqliteStore),
 }
-
 /// When to bring the schema up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Migrations {
@@ -49,7 +38,7 @@ impl Store {
         let migrate = migrations != Migrations::Skip;
         match storage {
             Storage::Postgres(settings) => {
-                let pool = connect_lazy(settings)?;
+                let pool = connect_lazy(settings).context(env_name("database_url"))?;
                 tracing::info!(database = %describe(settings), "storing data in PostgreSQL");
                 let prepared = Prepared::new(!migrate);
                 match migrations {
@@ -66,11 +55,12 @@ impl Store {
                 tracing::info!(
                     path = %settings.path.display(),
                     "storing data in the embedded SQLite database at {}; PostgreSQL is the production \
-                     store: set AUTH_DATABASE_URL=postgres://… to use it",
-                    settings.path.display()
+                     store: set {}=postgres://… to use it",
+                    settings.path.display(),
+                    env_name("database_url")
                 );
                 if migrate {
-                    adapters::sqlite::migrate(&store).await.with_context(|| {
+                    store.migrate().await.with_context(|| {
                         format!("could not apply migrations to {}", settings.path.display())
                     })?;
                     tracing::info!(path = %settings.path.display(), "migrations applied");
@@ -80,34 +70,10 @@ impl Store {
         }
     }
 
-    /// The use cases on this store: users, and authentication sharing its failed-attempt count.
-    pub fn services(
-        &self,
-        hasher: BcryptHasher,
-        tokens: JwtTokens,
-        lockout: LockoutPolicy,
-        call_limit: Duration,
-    ) -> (SharedUseCases, SharedAuth) {
-        match self {
-            Self::Postgres(pool, _) => wire(
-                TimeBounded::new(PgUserRepository::new(pool.clone()), call_limit),
-                hasher,
-                tokens,
-                lockout,
-            ),
-            Self::Sqlite(store) => wire(
-                TimeBounded::new(SqliteUserRepository::new(store.clone()), call_limit),
-                hasher,
-                tokens,
-                lockout,
-            ),
-        }
-    }
-
     /// Closes every connection, so none is left open on the server after shutdown.
     pub async fn close(&self) {
         match self {
-            Self::Postgres(pool, _) => pool.close().await,
+            Self::Postgres(pg, _) => pg.close().await,
             Self::Sqlite(store) => store.close().await,
         }
     }
@@ -118,21 +84,9 @@ impl ReadinessProbe for Store {
     async fn is_ready(&self) -> bool {
         match self {
             Self::Postgres(pool, prepared) => {
-                prepared.is_done() && adapters::postgres::ping(pool, READINESS_TIMEOUT).await
+                prepared.is_done() && pool.ping(READINESS_TIMEOUT).await
             }
-            Self::Sqlite(store) => adapters::sqlite::ping(store, READINESS_TIMEOUT).await,
+            Self::Sqlite(store) => store.ping(READINESS_TIMEOUT).await,
         }
     }
-}
-
-fn wire<R: UserRepository + Clone>(
-    repository: R,
-    hasher: BcryptHasher,
-    tokens: JwtTokens,
-    lockout: LockoutPolicy,
-) -> (SharedUseCases, SharedAuth) {
-    let users =
-        UserService::new(repository.clone(), hasher.clone(), SystemClock).with_lockout(lockout);
-    let auth = AuthService::new(repository, hasher, SystemClock, tokens).with_lockout(lockout);
-    (Arc::new(users), Arc::new(auth))
 }

@@ -1,6 +1,6 @@
-//! Page sizes for keyset listing. The seed returned every user in one response; we cap it.
+//! Page sizes for keyset listing. The seed returned every row in one response; lists here are capped.
 
-/// How many users one page may hold. `0` is allowed and yields an empty page, as Relay's `first: 0` does.
+/// How many rows one page may hold. `0` is allowed and yields an empty page, as Relay's `first: 0` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageSize(u32);
 

@@ -1,85 +1,31 @@
 //! The one place where application errors become GraphQL errors with `extensions.code`.
 //!
-//! Client-facing text is written here, never taken from an underlying error: dependency failures reach the
-//! log with their full chain and the client gets an opaque sentence. Broken business rules log at WARN,
+//! Client-facing text is written here (and in each module's `errors.rs`, which maps its use cases'
+//! errors with these helpers), never taken from an underlying error: dependency failures reach the log
+//! with their full chain and the client gets an opaque sentence. Broken business rules log at WARN,
 //! broken dependencies at ERROR.
 
-use application::{AuthError, LoginError, QueryError, UpsertUserError};
+use application::CallerError;
 use async_graphql::{Error, ErrorExtensions, Value};
 use domain::ValidationErrors;
 
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-pub const INVALID_CURRENT_PASSWORD: &str = "INVALID_CURRENT_PASSWORD";
-pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const CONFLICT: &str = "CONFLICT";
 pub const UNAVAILABLE: &str = "UNAVAILABLE";
-pub const RATE_LIMITED: &str = "RATE_LIMITED";
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 
-pub(super) trait IntoGraphQlError {
+/// A use case's error as the client sees it. Each module implements it for its error enums.
+pub trait IntoGraphQlError {
     fn into_graphql_error(self) -> Error;
 }
 
-impl IntoGraphQlError for UpsertUserError {
-    fn into_graphql_error(self) -> Error {
-        match self {
-            Self::InvalidInput(errors) => bad_user_input(&errors),
-            Self::InvalidCurrentPassword => {
-                tracing::warn!(
-                    code = INVALID_CURRENT_PASSWORD,
-                    "upsertUser refused: wrong current password"
-                );
-                coded(
-                    "The current password is not correct.",
-                    INVALID_CURRENT_PASSWORD,
-                )
-            }
-            Self::Conflict => {
-                tracing::warn!(
-                    code = CONFLICT,
-                    "upsertUser gave up after repeated concurrent changes"
-                );
-                coded(
-                    "The user was changed by another request at the same time; retry.",
-                    CONFLICT,
-                )
-            }
-            Self::Unavailable(error) => unavailable(&error),
-            Self::Unexpected(error) => internal(&error),
-        }
-    }
-}
-
-impl IntoGraphQlError for QueryError {
-    fn into_graphql_error(self) -> Error {
-        match self {
-            Self::InvalidInput(errors) => bad_user_input(&errors),
-            Self::Unavailable(error) => unavailable(&error),
-            Self::Unexpected(error) => internal(&error),
-        }
-    }
-}
-
-impl IntoGraphQlError for LoginError {
-    fn into_graphql_error(self) -> Error {
-        match self {
-            Self::InvalidInput(errors) => bad_user_input(&errors),
-            Self::InvalidCredentials => {
-                tracing::warn!(code = INVALID_CREDENTIALS, "login refused");
-                coded("Invalid email or password.", INVALID_CREDENTIALS)
-            }
-            Self::Unavailable(error) => unavailable(&error),
-            Self::Unexpected(error) => internal(&error),
-        }
-    }
-}
-
-impl IntoGraphQlError for AuthError {
+impl IntoGraphQlError for CallerError {
     fn into_graphql_error(self) -> Error {
         match self {
             Self::Unauthenticated(reason) => {
-                tracing::info!(%reason, "session token refused");
+                tracing::info!(%reason, "no valid session");
                 unauthenticated()
             }
             Self::Unavailable(error) => unavailable(&error),
@@ -88,21 +34,22 @@ impl IntoGraphQlError for AuthError {
     }
 }
 
-/// The answer to a guarded field without a valid session, whatever the reason.
-pub(super) fn unauthenticated() -> Error {
+/// The answer to a field that needs a session, without a valid one, whatever the reason.
+pub fn unauthenticated() -> Error {
     coded(
         "Log in first: send the Authentication cookie or an Authorization: Bearer token.",
         UNAUTHENTICATED,
     )
 }
 
-fn coded(message: &str, code: &'static str) -> Error {
+/// An error with a message written for the client and its code.
+pub fn coded(message: &str, code: &'static str) -> Error {
     Error::new(message).extend_with(|_, extensions| extensions.set("code", code))
 }
 
 /// Names every field and every rule it broke, both in the message and as structured data:
 /// `extensions.fields = [{ field, violations: [{ rule, message }] }]`.
-fn bad_user_input(errors: &ValidationErrors) -> Error {
+pub fn bad_user_input(errors: &ValidationErrors) -> Error {
     let fields: Vec<Value> = errors
         .fields()
         .iter()
@@ -130,7 +77,8 @@ fn bad_user_input(errors: &ValidationErrors) -> Error {
     })
 }
 
-fn unavailable(error: &anyhow::Error) -> Error {
+/// A dependency (the store, the auth service) did not answer in time; the client may retry.
+pub fn unavailable(error: &anyhow::Error) -> Error {
     tracing::error!(
         code = UNAVAILABLE,
         error = format!("{error:#}"),
@@ -142,19 +90,8 @@ fn unavailable(error: &anyhow::Error) -> Error {
     )
 }
 
-/// Too many password checks in flight; nothing was read or counted, so a retry costs nothing.
-pub(super) fn rate_limited() -> Error {
-    tracing::info!(
-        code = RATE_LIMITED,
-        "password check refused: too many in flight"
-    );
-    coded(
-        "Too many password checks are in progress; retry shortly.",
-        RATE_LIMITED,
-    )
-}
-
-pub(super) fn internal(error: &anyhow::Error) -> Error {
+/// Anything else: an opaque message for the client, the whole chain for the log.
+pub fn internal(error: &anyhow::Error) -> Error {
     tracing::error!(
         code = INTERNAL_SERVER_ERROR,
         error = format!("{error:#}"),

@@ -1,8 +1,9 @@
 //! Per-request guards that async-graphql's own limits do not cover.
 //!
-//! - At most one password-hashing or -verifying field per operation. bcrypt costs about 250 ms of a core,
-//!   so a document with a thousand aliased `upsertUser` fields would be a denial of service in one
-//!   request. The count follows aliases, fragment spreads and inline fragments.
+//! - At most one of the schema's single-use root fields per operation. A module names the fields that are
+//!   too costly to repeat (the auth service's `upsertUser` and `login` each run bcrypt, about 250 ms of a
+//!   core, so a thousand aliases of one would be a denial of service in one request). The count follows
+//!   aliases, fragment spreads and inline fragments.
 //! - At most [`MAX_EXPANDED_SELECTIONS`] field selections per operation once fragments are spread, so
 //!   that no validator or resolver walks an exponential fan-out of fragments.
 //! - With introspection turned off, `__schema` and `__type` are refused outright.
@@ -29,26 +30,27 @@ use super::errors::BAD_USER_INPUT;
 /// keep a core busy for minutes. The standard introspection query expands to a few hundred.
 pub const MAX_EXPANDED_SELECTIONS: usize = 50_000;
 
-/// Root fields that run bcrypt.
-pub const PASSWORD_FIELDS: &[&str] = &["upsertUser", "login"];
-
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 
 pub(super) struct RequestGuards {
     pub(super) introspection: bool,
+    /// Root fields an operation may select at most once between them.
+    pub(super) single_use: Arc<[&'static str]>,
 }
 
 impl ExtensionFactory for RequestGuards {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(RequestGuardsExtension {
             introspection: self.introspection,
+            single_use: Arc::clone(&self.single_use),
         })
     }
 }
 
 struct RequestGuardsExtension {
     introspection: bool,
+    single_use: Arc<[&'static str]>,
 }
 
 #[async_trait::async_trait]
@@ -121,12 +123,16 @@ impl RequestGuardsExtension {
                     "The operation expands to more than {MAX_EXPANDED_SELECTIONS} field selections once its fragments are spread."
                 )));
             }
-            let fields = Walk::<RootFields>::operation(&operation.node.selection_set, document);
-            if fields.password > 1 {
+            let fields = Walk::<RootFields>::operation_with(
+                &operation.node.selection_set,
+                document,
+                &self.single_use,
+            );
+            if fields.single_use > 1 {
                 return Err(refusal(format!(
-                    "An operation may run at most one password-checking field ({}); this one runs {}.",
-                    PASSWORD_FIELDS.join(", "),
-                    fields.password
+                    "An operation may run at most one of these costly fields ({}); this one runs {}.",
+                    self.single_use.join(", "),
+                    fields.single_use
                 )));
             }
             // async-graphql alone would answer `__schema: null`; Apollo refuses, and clients rely on that.
@@ -159,7 +165,7 @@ trait Tally: Copy + Default {
 #[derive(Debug, Default, Clone, Copy)]
 struct RootFields {
     /// Saturating: all that matters is whether it exceeds one.
-    password: usize,
+    single_use: usize,
     introspection: bool,
 }
 
@@ -167,17 +173,17 @@ impl Tally for RootFields {
     fn field<'d>(
         field: &'d Positioned<Field>,
         _: &'d ExecutableDocument,
-        _: &mut Walk<'d, Self>,
+        walk: &mut Walk<'d, Self>,
     ) -> Self {
         let name = field.node.name.node.as_str();
         Self {
-            password: usize::from(PASSWORD_FIELDS.contains(&name)),
+            single_use: usize::from(walk.single_use.contains(&name)),
             introspection: name == "__schema" || name == "__type",
         }
     }
 
     fn add(&mut self, other: Self) {
-        self.password = self.password.saturating_add(other.password);
+        self.single_use = self.single_use.saturating_add(other.single_use);
         self.introspection |= other.introspection;
     }
 }
@@ -208,6 +214,7 @@ impl Tally for Selections {
 struct Walk<'d, T> {
     tallied: HashMap<&'d Name, T>,
     in_progress: HashSet<&'d Name>,
+    single_use: &'d [&'static str],
 }
 
 impl<'d, T: Tally> Walk<'d, T> {
@@ -215,9 +222,18 @@ impl<'d, T: Tally> Walk<'d, T> {
         selection_set: &'d Positioned<SelectionSet>,
         document: &'d ExecutableDocument,
     ) -> T {
+        Self::operation_with(selection_set, document, &[])
+    }
+
+    fn operation_with(
+        selection_set: &'d Positioned<SelectionSet>,
+        document: &'d ExecutableDocument,
+        single_use: &'d [&'static str],
+    ) -> T {
         Self {
             tallied: HashMap::new(),
             in_progress: HashSet::new(),
+            single_use,
         }
         .selection_set(selection_set, document)
     }

@@ -3,9 +3,11 @@
 
 use axum::http::{HeaderMap, header};
 
-use crate::graphql::SESSION_COOKIE;
+/// The cookie the course names; every job-engine service reads the same one.
+pub const SESSION_COOKIE: &str = "Authentication";
 
-pub(super) fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session token a request carries, bearer first.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
     bearer(headers).or_else(|| cookie(headers))
 }
 

@@ -1,6 +1,7 @@
 //! `/graphql` over HTTP, written out rather than taken from async-graphql-axum so each refusal is explicit:
 //! one operation per request, JSON bodies only, a size cap, and no mutations over GET.
 
+use async_graphql::Executor;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Bytes;
@@ -14,8 +15,8 @@ use super::credentials::session_token;
 use super::problem::problem;
 use crate::graphql::RequestCredentials;
 
-pub(super) async fn post(
-    State(state): State<AppState>,
+pub(super) async fn post<E: Executor>(
+    State(state): State<AppState<E>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -84,8 +85,8 @@ pub(super) struct GetParams {
     variables: Option<String>,
 }
 
-pub(super) async fn get(
-    State(state): State<AppState>,
+pub(super) async fn get<E: Executor>(
+    State(state): State<AppState<E>>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
@@ -141,8 +142,8 @@ pub(super) async fn get(
 
 /// Runs the request with the caller's credentials in its data, and returns the headers resolvers set
 /// (the session cookie) with the body.
-async fn execute(
-    state: &AppState,
+async fn execute<E: Executor>(
+    state: &AppState<E>,
     headers: &HeaderMap,
     request: async_graphql::Request,
 ) -> Response {

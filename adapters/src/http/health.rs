@@ -12,7 +12,7 @@ pub(super) async fn health() -> impl IntoResponse {
 
 /// 200 only while the database answers; 503 otherwise, so load balancers route around a replica that
 /// has lost its database.
-pub(super) async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+pub(super) async fn ready<E>(State(state): State<AppState<E>>) -> impl IntoResponse {
     if state.readiness.is_ready().await {
         (
             StatusCode::OK,

@@ -1,8 +1,7 @@
-//! The HTTP surface: `POST /graphql` (API), `GET /graphql` (GraphiQL, or read-only queries),
-//! `GET /api/authenticate` (the user behind a cookie or bearer token, for other services),
-//! `GET /api/health` and `GET /api/ready`.
+//! The HTTP surface every service shares: `POST /graphql` (API), `GET /graphql` (GraphiQL, or
+//! read-only queries), `GET /api/health` and `GET /api/ready`, with request ids, request logs and
+//! `Cache-Control: no-store` on every answer. Modules may add routes of their own beside them.
 
-mod authenticate;
 mod credentials;
 mod graphql_handler;
 mod health;
@@ -21,7 +20,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::graphql::{AppSchema, SharedAuth};
+use async_graphql::Executor;
+
+pub use credentials::{SESSION_COOKIE, session_token};
+pub use problem::problem;
 
 /// The seed's request limit is Express's 100 KB; a GraphQL request to this API needs far less.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -39,22 +41,22 @@ pub struct HttpSettings {
 }
 
 #[derive(Clone)]
-pub(crate) struct AppState {
-    schema: AppSchema,
-    auth: SharedAuth,
+pub(crate) struct AppState<E> {
+    schema: E,
     readiness: Arc<dyn ReadinessProbe>,
     graphiql: bool,
 }
 
-pub fn router(
-    schema: AppSchema,
-    auth: SharedAuth,
+/// The service's router: the shared routes on `schema`, `routes` of the modules beside them, and the
+/// layers over all of them.
+pub fn router<E: Executor>(
+    schema: E,
+    routes: Router,
     readiness: Arc<dyn ReadinessProbe>,
     settings: HttpSettings,
 ) -> Router {
     let state = AppState {
         schema,
-        auth,
         readiness,
         graphiql: settings.graphiql,
     };
@@ -62,14 +64,14 @@ pub fn router(
     Router::new()
         .route(
             "/graphql",
-            get(graphql_handler::get).post(graphql_handler::post),
+            get(graphql_handler::get::<E>).post(graphql_handler::post::<E>),
         )
         .route("/api/health", get(health::health))
-        .route("/api/authenticate", get(authenticate::authenticate))
-        .route("/api/ready", get(health::ready))
+        .route("/api/ready", get(health::ready::<E>))
         .with_state(state)
+        .merge(routes)
         .layer(DefaultBodyLimit::max(settings.body_limit))
-        // Answers carry users, emails and session cookies: no shared or browser cache may keep them.
+        // Answers carry accounts, their data and session cookies: no shared or browser cache may keep them.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -1,17 +1,25 @@
-//! The only place sqlx errors are interpreted. Nothing sqlx says crosses the port as text a client sees:
-//! it travels inside `anyhow` to the log.
+//! The only place sqlx's PostgreSQL errors are interpreted. Nothing sqlx says crosses a port as text a
+//! client sees: it travels inside `anyhow` to the log.
 
 use application::ports::RepositoryError;
 
 /// PostgreSQL's unique-violation SQLSTATE.
-pub(super) const UNIQUE_VIOLATION: &str = "23505";
+const UNIQUE_VIOLATION: &str = "23505";
 
-pub(super) fn repository_error(error: sqlx::Error) -> RepositoryError {
+/// A failed statement as the ports report it: unavailable when the database is not there right now,
+/// unexpected otherwise.
+pub fn repository_error(error: sqlx::Error) -> RepositoryError {
     if is_unavailable(&error) {
         RepositoryError::Unavailable(error.into())
     } else {
         RepositoryError::Unexpected(error.into())
     }
+}
+
+/// Whether a statement broke a unique constraint, which a repository turns into its port's own
+/// variant (an email taken, say) instead of a failure.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some(UNIQUE_VIOLATION))
 }
 
 /// Errors that mean "the database is not there right now", as opposed to "we asked it something wrong".

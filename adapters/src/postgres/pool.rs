@@ -2,15 +2,17 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool};
 
-use super::MIGRATOR;
+use super::PgStore;
 
 /// What a service needs from its pool: fail fast rather than queue for the default 30 s.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     pub url: SecretString,
+    /// Shown in `pg_stat_activity`, so an operator can tell the service's connections apart.
+    pub application_name: String,
     pub max_connections: u32,
     /// How long a request may wait for a free connection before it is told the store is unavailable.
     pub acquire_timeout: Duration,
@@ -18,17 +20,27 @@ pub struct PoolSettings {
     pub statement_timeout: Duration,
 }
 
-/// Builds the pool without connecting, so the service can start (and report not-ready) while the
+impl PoolSettings {
+    /// The deadline on any one store call: a wait for a connection plus the longest statement, and a
+    /// second's grace. A frozen database cannot enforce its own statement timeout.
+    pub fn call_limit(&self) -> Duration {
+        self.acquire_timeout
+            .saturating_add(self.statement_timeout)
+            .saturating_add(Duration::from_secs(1))
+    }
+}
+
+/// Builds the store without connecting, so the service can start (and report not-ready) while the
 /// database is still coming up.
 ///
 /// # Errors
 /// When the URL cannot be parsed. The error names the problem but never echoes the URL, which may hold a
 /// password.
-pub fn connect_lazy(settings: &PoolSettings) -> anyhow::Result<PgPool> {
+pub fn connect_lazy(settings: &PoolSettings) -> anyhow::Result<PgStore> {
     let options = PgConnectOptions::from_str(settings.url.expose_secret())
         .map_err(|e| {
             anyhow::anyhow!(
-                "AUTH_DATABASE_URL is not a valid PostgreSQL URL: {}",
+                "the database URL is not a valid PostgreSQL URL: {}",
                 redact_url_error(&e)
             )
         })?
@@ -36,15 +48,16 @@ pub fn connect_lazy(settings: &PoolSettings) -> anyhow::Result<PgPool> {
             "statement_timeout",
             settings.statement_timeout.as_millis().to_string(),
         )])
-        .application_name("jobber-auth")
+        .application_name(&settings.application_name)
         // Statement text is logged by sqlx at INFO by default; bind values never are. DEBUG keeps
         // production logs quiet.
         .log_statements(tracing::log::LevelFilter::Debug)
         .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
-    Ok(PgPoolOptions::new()
+    let pool = PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(settings.acquire_timeout)
-        .connect_lazy_with(options))
+        .connect_lazy_with(options);
+    Ok(PgStore::new(pool, settings.call_limit()))
 }
 
 fn redact_url_error(error: &sqlx::Error) -> String {
@@ -52,21 +65,4 @@ fn redact_url_error(error: &sqlx::Error) -> String {
         sqlx::Error::Configuration(inner) => inner.to_string(),
         other => other.to_string(),
     }
-}
-
-/// Applies pending migrations.
-///
-/// # Errors
-/// When the database cannot be reached or a migration fails.
-pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    MIGRATOR.run(pool).await?;
-    Ok(())
-}
-
-/// Whether the database answers a trivial query within `timeout`.
-pub async fn ping(pool: &PgPool, timeout: Duration) -> bool {
-    matches!(
-        tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(pool)).await,
-        Ok(Ok(_))
-    )
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
-use super::MIGRATOR;
+use super::{MIGRATOR, PgStore};
 
 pub const TEST_DATABASE_URL_VAR: &str = "TEST_DATABASE_URL";
 pub const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -31,7 +31,7 @@ impl TestDatabase {
     pub async fn create() -> Self {
         let admin_url = admin_url();
         let mut admin = connect_admin(&admin_url).await;
-        let name = format!("auth_test_{}", uuid::Uuid::new_v4().simple());
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
         admin
             .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
             .await
@@ -51,6 +51,12 @@ impl TestDatabase {
             name,
             admin_url,
         }
+    }
+
+    /// The store repositories under test run on: this database's pool, with a deadline far longer than
+    /// any test's statement, so that a slow machine fails a test's assertion rather than its deadline.
+    pub fn store(&self) -> PgStore {
+        PgStore::new(self.pool.clone(), Duration::from_secs(60))
     }
 
     /// A URL for this database, for code under test that connects on its own.

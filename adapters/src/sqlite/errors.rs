@@ -2,7 +2,9 @@
 
 use application::ports::RepositoryError;
 
-pub(super) fn repository_error(error: sqlx::Error) -> RepositoryError {
+/// A failed statement as the ports report it: unavailable when the file cannot serve right now,
+/// unexpected otherwise.
+pub fn repository_error(error: sqlx::Error) -> RepositoryError {
     if is_unavailable(&error) {
         RepositoryError::Unavailable(error.into())
     } else {
@@ -10,7 +12,8 @@ pub(super) fn repository_error(error: sqlx::Error) -> RepositoryError {
     }
 }
 
-pub(super) fn is_unique_violation(error: &sqlx::Error) -> bool {
+/// Whether a statement broke a unique constraint.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 

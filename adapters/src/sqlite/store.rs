@@ -1,11 +1,14 @@
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
+use application::ports::RepositoryError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
 use super::MIGRATOR;
+use crate::deadline::within;
 
 #[derive(Debug, Clone)]
 pub struct SqliteSettings {
@@ -18,14 +21,28 @@ pub struct SqliteSettings {
     pub busy_timeout: Duration,
 }
 
+impl SqliteSettings {
+    /// The deadline on any one store call: a wait for a connection plus the longest wait for the write
+    /// lock, and a second's grace. A stalled disk would otherwise hold a request for as long as it stalls.
+    pub fn call_limit(&self) -> Duration {
+        self.acquire_timeout
+            .saturating_add(self.busy_timeout)
+            .saturating_add(Duration::from_secs(1))
+    }
+}
+
 /// One SQLite file behind two pools. WAL lets readers run beside the writer; funnelling writes through a
 /// single connection means they queue in the pool instead of racing for the file's write lock, and the
 /// busy timeout covers a second process writing the same file.
+///
+/// The pools are reachable only through [`SqliteStore::read`] and [`SqliteStore::write`], which put a
+/// deadline on every call, so a new repository cannot go without one.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pub(super) read: SqlitePool,
-    pub(super) write: SqlitePool,
+    read: SqlitePool,
+    write: SqlitePool,
     path: PathBuf,
+    call_limit: Duration,
 }
 
 impl SqliteStore {
@@ -59,11 +76,61 @@ impl SqliteStore {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
-        Ok(Self { read, write, path })
+        Ok(Self {
+            read,
+            write,
+            path,
+            call_limit: settings.call_limit(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Runs one call that only reads, on the readers' pool, with the deadline.
+    ///
+    /// # Errors
+    /// What `work` returns, or [`RepositoryError::Unavailable`] at the deadline.
+    pub async fn read<'s, T, E, F>(&'s self, work: impl FnOnce(&'s SqlitePool) -> F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<RepositoryError>,
+    {
+        within(self.call_limit, work(&self.read)).await
+    }
+
+    /// Runs one call that writes (a statement, or a transaction of several) on the single writer
+    /// connection, with the deadline.
+    ///
+    /// # Errors
+    /// What `work` returns, or [`RepositoryError::Unavailable`] at the deadline.
+    pub async fn write<'s, T, E, F>(
+        &'s self,
+        work: impl FnOnce(&'s SqlitePool) -> F,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<RepositoryError>,
+    {
+        within(self.call_limit, work(&self.write)).await
+    }
+
+    /// Applies pending migrations, with no deadline: a migration takes as long as it takes.
+    ///
+    /// # Errors
+    /// When a migration fails.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&self.read)).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Closes both pools; the WAL is checkpointed into the main file when the last connection closes.
@@ -71,21 +138,4 @@ impl SqliteStore {
         self.read.close().await;
         self.write.close().await;
     }
-}
-
-/// Applies pending migrations.
-///
-/// # Errors
-/// When a migration fails.
-pub async fn migrate(store: &SqliteStore) -> anyhow::Result<()> {
-    MIGRATOR.run(&store.write).await?;
-    Ok(())
-}
-
-/// Whether the database answers a trivial query within `timeout`.
-pub async fn ping(store: &SqliteStore, timeout: Duration) -> bool {
-    matches!(
-        tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&store.read)).await,
-        Ok(Ok(_))
-    )
 }

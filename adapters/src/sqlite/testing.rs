@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{SqliteSettings, SqliteStore, migrate};
+use super::{SqliteSettings, SqliteStore};
+
+const FILE: &str = "test.db";
 
 #[derive(Debug)]
 pub struct TestSqlite {
@@ -18,10 +20,10 @@ impl TestSqlite {
     /// When a temporary directory or the database cannot be created.
     pub async fn create() -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory for the test database");
-        let store = SqliteStore::open(&Self::settings_in(dir.path().join("auth.db")))
+        let store = SqliteStore::open(&Self::settings_in(dir.path().join(FILE)))
             .await
             .expect("the test SQLite database opens");
-        migrate(&store).await.expect("migrations apply");
+        store.migrate().await.expect("migrations apply");
         Self { store, dir }
     }
 
@@ -36,6 +38,6 @@ impl TestSqlite {
     }
 
     pub fn path(&self) -> PathBuf {
-        self.dir.path().join("auth.db")
+        self.dir.path().join(FILE)
     }
 }

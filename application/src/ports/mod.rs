@@ -1,20 +1,15 @@
-//! The driven ports: what the use cases need from the outside world.
+//! The driven ports every module may need: the clock, the caller's identity, and the failure every
+//! store reports. A module's own ports live in its folder (`users/ports/`).
 
+mod caller_identity;
 mod clock;
-mod password_hasher;
-mod session_tokens;
-mod user_repository;
+mod repository_error;
 
+pub use caller_identity::{CallerIdentity, IdentityError};
 pub use clock::Clock;
-pub use password_hasher::{HashError, PasswordHasher};
-pub use session_tokens::{IssuedToken, SessionToken, SessionTokens, TokenClaims, TokenRejected};
-pub use user_repository::{CreateUserError, NewUser, RepositoryError, UserRepository};
+pub use repository_error::RepositoryError;
 
+#[cfg(any(test, feature = "mocks"))]
+pub use caller_identity::MockCallerIdentity;
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
-#[cfg(any(test, feature = "mocks"))]
-pub use password_hasher::MockPasswordHasher;
-#[cfg(any(test, feature = "mocks"))]
-pub use session_tokens::MockSessionTokens;
-#[cfg(any(test, feature = "mocks"))]
-pub use user_repository::MockUserRepository;

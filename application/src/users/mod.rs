@@ -1,17 +1,21 @@
-//! The users use cases.
+//! The users module: accounts (sign-up and password change through `upsertUser`, and the user
+//! queries) and sessions (login, and the caller a session token proves), sharing one lockout.
 
-mod errors;
-mod queries;
-mod service;
-mod upsert;
-mod use_cases;
-
-pub use errors::{QueryError, UpsertUserError};
-pub use service::UserService;
-pub use upsert::UpsertUserInput;
-#[cfg(any(test, feature = "mocks"))]
-pub use use_cases::MockUserUseCases;
-pub use use_cases::UserUseCases;
-
+mod accounts;
+mod password_check;
+pub mod ports;
+mod sessions;
 #[cfg(test)]
-mod tests;
+mod test_support;
+
+#[cfg(any(test, feature = "mocks"))]
+pub use accounts::{MockUpsertUser, MockUserQueries};
+pub use accounts::{
+    QueryError, UpsertUser, UpsertUserError, UpsertUserInput, UpsertUserService, UserQueries,
+    UserQueryService,
+};
+#[cfg(any(test, feature = "mocks"))]
+pub use sessions::MockAuthUseCases;
+pub use sessions::{
+    AuthError, AuthService, AuthUseCases, Credentials, LoginError, Session, Unauthenticated,
+};

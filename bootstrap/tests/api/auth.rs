@@ -245,9 +245,9 @@ async fn a_password_change_revokes_the_tokens_issued_before_it() {
 }
 
 fn strict_lock(s: &mut bootstrap::Settings) {
-    s.lockout_threshold = 3;
-    s.lockout_base_seconds = 2;
-    s.lockout_max_seconds = 60;
+    s.modules.users.lockout_threshold = 3;
+    s.modules.users.lockout_base_seconds = 2;
+    s.modules.users.lockout_max_seconds = 60;
 }
 
 #[tokio::test]
@@ -338,10 +338,10 @@ async fn unknown_emails_wrong_passwords_and_locks_get_one_answer_in_about_the_sa
     // A real cost, so that skipping bcrypt for unknown emails would show. The four wrong passwords
     // lock the account, so the third row is a locked account given its right password.
     let app = with_alice(|s| {
-        s.bcrypt_cost = 10;
-        s.lockout_threshold = 4;
-        s.lockout_base_seconds = 600;
-        s.lockout_max_seconds = 600;
+        s.modules.users.bcrypt_cost = 10;
+        s.modules.users.lockout_threshold = 4;
+        s.modules.users.lockout_base_seconds = 600;
+        s.modules.users.lockout_max_seconds = 600;
     })
     .await;
     let mut timed = Vec::new();

@@ -168,8 +168,8 @@ async fn an_unreachable_database_gives_unavailable_and_a_failing_readiness() {
         Some("postgres://postgres@127.0.0.1:1/auth".to_owned()),
         "unused.db".into(),
     );
-    settings.run_migrations = false;
-    settings.db_acquire_timeout_ms = 500;
+    settings.database.run_migrations = false;
+    settings.database.db_acquire_timeout_ms = 500;
     let app = Application::build(&settings)
         .await
         .expect("starts without its database");

@@ -2,7 +2,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 use adapters::postgres::testing::TestDatabase;
-use bootstrap::settings::LogFormat;
+use bootstrap::service::ModuleSettings;
+use bootstrap::service::users::UsersSettings;
+use bootstrap::settings::{DatabaseSettings, LogFormat, LogSettings, ServerSettings};
 use bootstrap::{Application, Seconds, Settings};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -35,35 +37,47 @@ pub struct TestApp {
 /// Settings as a test wants them: any free port, loopback only, the cheapest bcrypt cost, quiet logs.
 pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Settings {
     Settings {
-        port: 0,
-        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        database_url: database_url.map(Into::into),
-        sqlite_path,
-        db_max_connections: 10,
-        db_acquire_timeout_ms: 2000,
-        db_statement_timeout_ms: 5000,
-        run_migrations: true,
-        bcrypt_cost: 4,
-        bcrypt_max_concurrency: 0,
-        // The concurrency tests send a hundred checks at once on purpose; overload.rs tests the limit.
-        password_checks_in_flight: 1_000,
-        graphiql: true,
-        introspection: true,
-        body_limit_bytes: 64 * 1024,
-        shutdown_grace_ms: 5000,
-        log_format: LogFormat::Pretty,
-        log_level: "warn".to_owned(),
-        jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
-        jwt_expiration: Seconds(3_600),
-        jwt_issuer: "jobber-auth".to_owned(),
-        jwt_audience: "jobber".to_owned(),
-        // reqwest's cookie-less client reads Set-Cookie itself; Secure is asserted where it matters.
-        cookie_secure: true,
-        // The race tests send dozens of wrong passwords at one account on purpose; the lock tests set
-        // their own, stricter policy.
-        lockout_threshold: 1_000,
-        lockout_base_seconds: 30,
-        lockout_max_seconds: 900,
+        server: ServerSettings {
+            port: 0,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            graphiql: true,
+            introspection: true,
+            body_limit_bytes: 64 * 1024,
+            shutdown_grace_ms: 5000,
+        },
+        database: DatabaseSettings {
+            database_url: database_url.map(Into::into),
+            sqlite_path,
+            db_max_connections: 10,
+            db_acquire_timeout_ms: 2000,
+            db_statement_timeout_ms: 5000,
+            run_migrations: true,
+        },
+        log: LogSettings {
+            log_format: LogFormat::Pretty,
+            log_level: "warn".to_owned(),
+        },
+        modules: ModuleSettings {
+            users: UsersSettings {
+                bcrypt_cost: 4,
+                bcrypt_max_concurrency: 0,
+                // The concurrency tests send a hundred checks at once on purpose; overload.rs tests
+                // the limit.
+                password_checks_in_flight: 1_000,
+                jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
+                jwt_expiration: Seconds(3_600),
+                jwt_issuer: "jobber-auth".to_owned(),
+                jwt_audience: "jobber".to_owned(),
+                // reqwest's cookie-less client reads Set-Cookie itself; Secure is asserted where it
+                // matters.
+                cookie_secure: true,
+                // The race tests send dozens of wrong passwords at one account on purpose; the lock
+                // tests set their own, stricter policy.
+                lockout_threshold: 1_000,
+                lockout_base_seconds: 30,
+                lockout_max_seconds: 900,
+            },
+        },
     }
 }
 

@@ -152,8 +152,8 @@ async fn graphiql_is_served_on_get_and_can_be_turned_off_with_introspection() {
     );
 
     let locked = TestApp::spawn_with(|s| {
-        s.graphiql = false;
-        s.introspection = false;
+        s.server.graphiql = false;
+        s.server.introspection = false;
     })
     .await;
     let page = locked

@@ -7,7 +7,7 @@ use crate::helpers::{SEED_PASSWORD, TestApp};
 #[tokio::test]
 async fn shutdown_finishes_in_flight_requests_and_closes_every_connection() {
     // A real bcrypt cost makes the request slow enough to be in flight when the stop arrives.
-    let mut app = TestApp::spawn_with(|s| s.bcrypt_cost = 12).await;
+    let mut app = TestApp::spawn_with(|s| s.modules.users.bcrypt_cost = 12).await;
     let in_flight = {
         let client = app.client.clone();
         let url = app.url("/graphql");

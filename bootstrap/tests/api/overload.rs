@@ -10,9 +10,9 @@ use crate::helpers::{CALLER, SEED_PASSWORD, TestApp, error_code};
 async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
     let app = TestApp::spawn_with(|s| {
         // A real cost on one worker, so that two checks in flight take a noticeable time.
-        s.bcrypt_cost = 12;
-        s.bcrypt_max_concurrency = 1;
-        s.password_checks_in_flight = 2;
+        s.modules.users.bcrypt_cost = 12;
+        s.modules.users.bcrypt_max_concurrency = 1;
+        s.modules.users.password_checks_in_flight = 2;
     })
     .await;
     app.sign_in().await;
@@ -65,8 +65,8 @@ async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
 async fn bad_input_is_named_as_such_while_every_slot_is_taken() {
     let app = TestApp::spawn_with(|s| {
         // About a second per hash, so that one sign-up holds the only slot for the whole test.
-        s.bcrypt_cost = 14;
-        s.password_checks_in_flight = 1;
+        s.modules.users.bcrypt_cost = 14;
+        s.modules.users.password_checks_in_flight = 1;
     })
     .await;
     let held = app.upsert("slow@example.com", SEED_PASSWORD, None);

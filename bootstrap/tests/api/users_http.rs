@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use adapters::graphql::SESSION_COOKIE;
+use adapters::http::SESSION_COOKIE;
 
 use crate::helpers::{
     SEED_PASSWORD, TestApp, assert_no_secrets, error_code, on_both_stores, session_cookie_value,

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 
+use bootstrap::settings::env_name;
 use serde_norway::Value as Yaml;
 
 use crate::compose_model::{
-    AUTH_SERVICE, Mount, POSTGRES_SERVICE, PostgresUrl, build_dockerfile, compose, container_ports,
+    Mount, POSTGRES_SERVICE, PostgresUrl, SERVICE, build_dockerfile, compose, container_ports,
     environment, is_disabled_healthcheck, mounts, multiple_databases, service, top_level_volumes,
     visit_strings,
 };
@@ -15,13 +16,14 @@ use crate::dockerfile_model::dockerfile_model;
 use crate::interpolation::interpolate;
 use crate::support::{COMPOSE, DOCKERFILE, load_settings, root};
 
-const AUTH_DATABASE: &str = "auth";
+const DATABASE: &str = bootstrap::service::DATABASE_NAME;
 const INITDB_DIR: &str = "/docker-entrypoint-initdb.d/";
-/// The service reads `PORT` and every `AUTH_*` variable, and refuses the `AUTH_*` ones it does not know.
-const APP_ENV_PREFIX: &str = "AUTH_";
+/// The service reads `PORT` and every variable with its prefix, and refuses the prefixed ones it does
+/// not know.
+const APP_ENV_PREFIX: &str = bootstrap::service::ENV_PREFIX;
 
 #[test]
-fn postgres_service_is_healthchecked_persistent_and_creates_the_auth_database() {
+fn postgres_service_is_healthchecked_persistent_and_creates_the_services_database() {
     let compose = compose();
     let postgres = service(&compose, POSTGRES_SERVICE);
 
@@ -30,7 +32,7 @@ fn postgres_service_is_healthchecked_persistent_and_creates_the_auth_database() 
     assert!(
         test.is_some_and(|t| !is_disabled_healthcheck(t)),
         "{COMPOSE}: services.{POSTGRES_SERVICE}.healthcheck.test is missing or disabled; \
-         {AUTH_SERVICE} waits for `service_healthy`, which never comes without one"
+         {SERVICE} waits for `service_healthy`, which never comes without one"
     );
 
     let declared = top_level_volumes(&compose);
@@ -56,9 +58,9 @@ fn postgres_service_is_healthchecked_persistent_and_creates_the_auth_database() 
 
     let databases = multiple_databases(&compose);
     assert!(
-        databases.iter().any(|d| d == AUTH_DATABASE),
+        databases.iter().any(|d| d == DATABASE),
         "{COMPOSE}: services.{POSTGRES_SERVICE}.environment.POSTGRES_MULTIPLE_DATABASES resolves \
-         to {databases:?}, which lacks `{AUTH_DATABASE}`"
+         to {databases:?}, which lacks `{DATABASE}`"
     );
 }
 
@@ -103,22 +105,20 @@ fn postgres_init_script_exists_is_executable_and_has_a_shebang() {
 }
 
 #[test]
-fn auth_service_is_built_from_the_dockerfile_and_waits_for_a_healthy_postgres() {
+fn the_service_is_built_from_the_dockerfile_and_waits_for_a_healthy_postgres() {
     let compose = compose();
-    let auth = service(&compose, AUTH_SERVICE);
+    let app = service(&compose, SERVICE);
 
-    let dockerfile = build_dockerfile(auth).unwrap_or_else(|| {
-        panic!(
-            "{COMPOSE}: services.{AUTH_SERVICE} has no `build:`, so it is not built from the repo"
-        )
+    let dockerfile = build_dockerfile(app).unwrap_or_else(|| {
+        panic!("{COMPOSE}: services.{SERVICE} has no `build:`, so it is not built from the repo")
     });
     assert!(
         root().join(&dockerfile).is_file(),
-        "{COMPOSE}: services.{AUTH_SERVICE}.build names `{}`, which does not exist",
+        "{COMPOSE}: services.{SERVICE}.build names `{}`, which does not exist",
         dockerfile.display()
     );
 
-    let condition = auth
+    let condition = app
         .get("depends_on")
         .and_then(|d| d.get(POSTGRES_SERVICE))
         .and_then(|p| p.get("condition"))
@@ -126,66 +126,66 @@ fn auth_service_is_built_from_the_dockerfile_and_waits_for_a_healthy_postgres() 
     assert_eq!(
         condition,
         Some("service_healthy"),
-        "{COMPOSE}: services.{AUTH_SERVICE}.depends_on.{POSTGRES_SERVICE}.condition must be \
+        "{COMPOSE}: services.{SERVICE}.depends_on.{POSTGRES_SERVICE}.condition must be \
          `service_healthy`, or the service starts before PostgreSQL accepts connections"
     );
 
     let exposed = dockerfile_model().exposed_port();
-    let published = container_ports(auth);
+    let published = container_ports(app);
     assert!(
         published.contains(&exposed),
-        "{COMPOSE}: services.{AUTH_SERVICE}.ports publishes container ports {published:?}, not \
+        "{COMPOSE}: services.{SERVICE}.ports publishes container ports {published:?}, not \
          {exposed}, the port the {DOCKERFILE} EXPOSEs"
     );
 }
 
 #[test]
-fn auth_service_environment_is_accepted_by_the_configuration_loader() {
+fn the_service_environment_is_accepted_by_the_configuration_loader() {
     let compose = compose();
-    let auth = service(&compose, AUTH_SERVICE);
+    let app = service(&compose, SERVICE);
     // What the container sees: the image's ENV, overridden by compose's `environment:`.
     let mut env = dockerfile_model().runtime_env();
-    env.extend(environment(auth));
+    env.extend(environment(app));
 
     let settings = load_settings(&env).unwrap_or_else(|e| {
         panic!(
-            "{COMPOSE}: the environment of services.{AUTH_SERVICE} (with the {DOCKERFILE}'s ENV) \
+            "{COMPOSE}: the environment of services.{SERVICE} (with the {DOCKERFILE}'s ENV) \
              is refused by the configuration loader: {e}\n  environment: {env:?}"
         )
     });
-    let published = container_ports(auth);
+    let published = container_ports(app);
     assert!(
-        published.contains(&settings.port),
-        "{COMPOSE}: services.{AUTH_SERVICE} listens on port {} (PORT) but publishes container \
+        published.contains(&settings.server.port),
+        "{COMPOSE}: services.{SERVICE} listens on port {} (PORT) but publishes container \
          ports {published:?}",
-        settings.port
+        settings.server.port
     );
 }
 
 #[test]
-fn auth_database_url_points_at_the_postgres_service_and_its_auth_database() {
+fn the_database_url_points_at_the_postgres_service_and_the_services_database() {
     let compose = compose();
-    let auth_env = environment(service(&compose, AUTH_SERVICE));
+    let app_env = environment(service(&compose, SERVICE));
+    let url_var = env_name("database_url");
     let postgres_env = environment(service(&compose, POSTGRES_SERVICE));
-    let raw = auth_env.get("AUTH_DATABASE_URL").unwrap_or_else(|| {
+    let raw = app_env.get(&url_var).unwrap_or_else(|| {
         panic!(
-            "{COMPOSE}: services.{AUTH_SERVICE}.environment has no AUTH_DATABASE_URL, so the \
-             service would use its embedded SQLite instead of the {POSTGRES_SERVICE} service"
+            "{COMPOSE}: services.{SERVICE}.environment has no {url_var}, so the service would \
+             use its embedded SQLite instead of the {POSTGRES_SERVICE} service"
         )
     });
     let url = PostgresUrl::parse(raw).unwrap_or_else(|e| {
-        panic!("{COMPOSE}: services.{AUTH_SERVICE}.environment.AUTH_DATABASE_URL `{raw}`: {e}")
+        panic!("{COMPOSE}: services.{SERVICE}.environment.{url_var} `{raw}`: {e}")
     });
-    let where_ =
-        format!("{COMPOSE}: services.{AUTH_SERVICE}.environment.AUTH_DATABASE_URL `{raw}`");
+    let where_ = format!("{COMPOSE}: services.{SERVICE}.environment.{url_var} `{raw}`");
 
     assert_eq!(
         url.host, POSTGRES_SERVICE,
         "{where_}: the host must be the `{POSTGRES_SERVICE}` service"
     );
     assert_eq!(
-        url.database, AUTH_DATABASE,
-        "{where_}: the database must be `{AUTH_DATABASE}`"
+        url.database, DATABASE,
+        "{where_}: the database must be `{DATABASE}`"
     );
     let databases = multiple_databases(&compose);
     assert!(
@@ -209,11 +209,11 @@ fn auth_database_url_points_at_the_postgres_service_and_its_auth_database() {
 }
 
 /// `.env` next to docker-compose.yml feeds compose's `${…}` and is also read by the service, which
-/// refuses unknown `AUTH_*` keys: a compose-only knob with that prefix would stop `cargo run`.
+/// refuses unknown keys with its prefix: a compose-only knob with that prefix would stop `cargo run`.
 #[test]
 fn compose_variables_with_the_app_prefix_are_app_settings() {
     let compose = compose();
-    let auth_keys: BTreeSet<String> = environment(service(&compose, AUTH_SERVICE))
+    let app_keys: BTreeSet<String> = environment(service(&compose, SERVICE))
         .into_keys()
         .collect();
     let mut variables = BTreeSet::new();
@@ -222,12 +222,12 @@ fn compose_variables_with_the_app_prefix_are_app_settings() {
     });
     let stray: Vec<&String> = variables
         .iter()
-        .filter(|v| v.starts_with(APP_ENV_PREFIX) && !auth_keys.contains(*v))
+        .filter(|v| v.starts_with(APP_ENV_PREFIX) && !app_keys.contains(*v))
         .collect();
     assert!(
         stray.is_empty(),
-        "{COMPOSE}: the variables {stray:?} carry the service's AUTH_ prefix but are not keys of \
-         services.{AUTH_SERVICE}.environment; set in the shell or .env for compose, the service \
+        "{COMPOSE}: the variables {stray:?} carry the service's {APP_ENV_PREFIX} prefix but are not keys of \
+         services.{SERVICE}.environment; set in the shell or .env for compose, the service \
          would refuse them as unknown settings. Rename them"
     );
 }

@@ -10,7 +10,8 @@ use crate::interpolation::interpolate;
 use crate::support::{COMPOSE, DOCKERFILE, parse_yaml, sequence};
 
 pub const POSTGRES_SERVICE: &str = "postgres";
-pub const AUTH_SERVICE: &str = "auth";
+/// The service under test, as the compose file names it.
+pub const SERVICE: &str = bootstrap::service::NAME;
 
 pub fn compose() -> Yaml {
     parse_yaml(COMPOSE)

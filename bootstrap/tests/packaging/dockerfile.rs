@@ -6,9 +6,15 @@ use std::path::Path;
 use crate::dockerfile_model::{Instruction, dockerfile_model};
 use crate::support::{DOCKERFILE, load_settings};
 
-const BINARY: &str = "auth";
-/// The default `AUTH_SQLITE_PATH` is `data/auth.db`, relative to the working directory.
-const SQLITE_DIR: &str = "data";
+const BINARY: &str = bootstrap::service::NAME;
+
+/// The directory of the default SQLite path (`data/<name>.db`), relative to the working directory.
+fn sqlite_dir() -> String {
+    Path::new(bootstrap::service::DEFAULT_SQLITE_PATH)
+        .parent()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_default()
+}
 
 #[test]
 fn dockerfile_cooks_dependencies_before_copying_the_sources() {
@@ -34,6 +40,7 @@ fn dockerfile_cooks_dependencies_before_copying_the_sources() {
 fn dockerfile_runtime_stage_is_non_root_exposes_the_port_and_runs_the_binary() {
     let dockerfile = dockerfile_model();
     let runtime = dockerfile.runtime();
+    let port = bootstrap::service::DEFAULT_PORT;
     let at = |i: &Instruction| format!("{DOCKERFILE}:{}", i.line);
 
     let user = runtime.last("USER").map(|u| u.args.clone());
@@ -47,8 +54,8 @@ fn dockerfile_runtime_stage_is_non_root_exposes_the_port_and_runs_the_binary() {
     assert!(
         runtime
             .all("EXPOSE")
-            .any(|e| e.words().any(|p| p == "3000")),
-        "{DOCKERFILE}: the final stage does not `EXPOSE 3000`"
+            .any(|e| e.words().any(|p| p == port.to_string())),
+        "{DOCKERFILE}: the final stage does not `EXPOSE {port}`, the service's default port"
     );
 
     let entrypoint = runtime
@@ -85,14 +92,15 @@ fn dockerfile_runtime_stage_is_non_root_exposes_the_port_and_runs_the_binary() {
     );
 }
 
-/// With no AUTH_DATABASE_URL the service writes SQLite under its working directory, so `docker run`
+/// With no database URL the service writes SQLite under its working directory, so `docker run`
 /// with no options works only if that directory exists and belongs to the non-root user.
 #[test]
 fn dockerfile_gives_the_non_root_user_a_writable_sqlite_directory() {
     let dockerfile = dockerfile_model();
     let runtime = dockerfile.runtime();
     let workdir = runtime.last("WORKDIR").map_or("/", |w| w.args.trim());
-    let data_dir = format!("{}/{SQLITE_DIR}", workdir.trim_end_matches('/'));
+    let sqlite_dir = sqlite_dir();
+    let data_dir = format!("{}/{sqlite_dir}", workdir.trim_end_matches('/'));
     let owner = runtime.last("USER").map(|u| u.args.trim().to_owned());
 
     let chowned = runtime
@@ -100,7 +108,7 @@ fn dockerfile_gives_the_non_root_user_a_writable_sqlite_directory() {
         .any(|copy| copy.destination.trim_end_matches('/') == data_dir && copy.chown == owner);
     assert!(
         chowned,
-        "{DOCKERFILE}: the final stage must create {data_dir} (WORKDIR + {SQLITE_DIR}) owned by \
+        "{DOCKERFILE}: the final stage must create {data_dir} (WORKDIR + {sqlite_dir}) owned by \
          USER {owner:?}, e.g. `COPY --from=builder --chown={} <empty dir> {data_dir}`; distroless \
          has no shell to mkdir with, and the service's SQLite default lives there",
         owner.as_deref().unwrap_or("65532:65532")
@@ -116,9 +124,9 @@ fn dockerfile_gives_the_non_root_user_a_writable_sqlite_directory() {
         panic!("{DOCKERFILE}: the final stage's ENV is refused by the configuration loader: {e}")
     });
     assert_eq!(
-        settings.port,
+        settings.server.port,
         dockerfile.exposed_port(),
         "{DOCKERFILE}: `docker run` with no options listens on PORT {}, not the EXPOSEd port",
-        settings.port
+        settings.server.port
     );
 }

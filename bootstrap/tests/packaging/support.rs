@@ -50,7 +50,7 @@ pub fn env_lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Runs the real loader on exactly `env`, with no auth.toml or .env: the container has neither.
+/// Runs the real loader on exactly `env`, with no TOML file or .env: the container has neither.
 // The closure's error type is figment::Error, fixed by Jail's signature; it is never built here.
 #[allow(clippy::result_large_err)]
 pub fn load_settings(env: &BTreeMap<String, String>) -> Result<Settings, String> {

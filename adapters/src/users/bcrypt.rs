@@ -1,0 +1,165 @@
+//! `PasswordHasher` on bcrypt.
+//!
+//! bcrypt is CPU-bound by design (about 250 ms at cost 12), so each call runs on tokio's blocking pool and a
+//! semaphore caps how many run at once, by default at the core count. Queries keep their executor threads
+//! while sign-ups saturate the CPU, and excess hashing waits in an async queue instead of occupying threads.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use application::users::ports::{HashError, PasswordHasher};
+use async_trait::async_trait;
+use domain::{Password, PasswordHash};
+use tokio::sync::{OnceCell, Semaphore};
+use tracing::Instrument;
+
+/// bcrypt's own bounds on the cost parameter.
+pub const MIN_COST: u32 = 4;
+pub const MAX_COST: u32 = 31;
+/// OWASP's long-standing floor for bcrypt; the seed used 10.
+pub const DEFAULT_COST: u32 = 12;
+
+#[derive(Debug, Clone)]
+pub struct BcryptHasher {
+    cost: u32,
+    permits: Arc<Semaphore>,
+    /// A hash at this hasher's cost of a password no account has, for `verify_against_dummy`; made on
+    /// first use (or by `prepare_dummy`), so start-up does not wait for a bcrypt run.
+    dummy: Arc<OnceCell<PasswordHash>>,
+    /// A moving average of how long a hash or verify call has lately taken, queueing included, in
+    /// nanoseconds; 0 until the first one ends (start-up's `prepare_dummy` is the first). Hash and verify
+    /// cost the same at one cost; verifies of hashes made at an older cost pull the average their way.
+    recent_nanos: Arc<AtomicU64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("bcrypt cost must be between {MIN_COST} and {MAX_COST}, got {0}")]
+pub struct InvalidCost(pub u32);
+
+impl BcryptHasher {
+    /// `max_concurrent` of 0 means one per available core.
+    pub fn try_new(cost: u32, max_concurrent: usize) -> Result<Self, InvalidCost> {
+        if !(MIN_COST..=MAX_COST).contains(&cost) {
+            return Err(InvalidCost(cost));
+        }
+        let permits = if max_concurrent == 0 {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        } else {
+            max_concurrent
+        };
+        Ok(Self {
+            cost,
+            permits: Arc::new(Semaphore::new(permits)),
+            dummy: Arc::new(OnceCell::new()),
+            recent_nanos: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    pub fn cost(&self) -> u32 {
+        self.cost
+    }
+
+    /// Makes the dummy hash now, so that the first login to an unknown email costs what later ones do.
+    ///
+    /// # Errors
+    /// When hashing fails.
+    pub async fn prepare_dummy(&self) -> Result<(), HashError> {
+        self.dummy_hash().await.map(|_| ())
+    }
+
+    async fn dummy_hash(&self) -> Result<&PasswordHash, HashError> {
+        self.dummy
+            .get_or_try_init(|| async {
+                let cost = self.cost;
+                self.run_blocking(move || {
+                    bcrypt::hash("no account has this password", cost)
+                        .map(PasswordHash::new)
+                        .map_err(|e| HashError::Unexpected(e.into()))
+                })
+                .await
+            })
+            .await
+    }
+
+    /// How long a verify has lately taken, for `wait_as_long_as_verify`.
+    pub fn recent_verify_time(&self) -> Duration {
+        Duration::from_nanos(self.recent_nanos.load(Ordering::Relaxed))
+    }
+
+    fn record_time(&self, took: Duration) {
+        let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        // An average over about the last eight calls: it follows load without jumping on one outlier.
+        // Racing updates may drop one sample, which an average can afford.
+        let old = self.recent_nanos.load(Ordering::Relaxed);
+        let new = if old == 0 {
+            took
+        } else {
+            old - old / 8 + took / 8
+        };
+        self.recent_nanos.store(new, Ordering::Relaxed);
+    }
+
+    async fn run_blocking<T, F>(&self, work: F) -> Result<T, HashError>
+    where
+        F: FnOnce() -> Result<T, HashError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let started = Instant::now();
+        let outcome = self.run_blocking_untimed(work).await;
+        self.record_time(started.elapsed());
+        outcome
+    }
+
+    async fn run_blocking_untimed<T, F>(&self, work: F) -> Result<T, HashError>
+    where
+        F: FnOnce() -> Result<T, HashError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError::Unexpected(e.into()))?;
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(work))
+            .in_current_span()
+            .await
+            .map_err(|e| HashError::Unexpected(e.into()))?
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for BcryptHasher {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
+        let password = password.clone();
+        let cost = self.cost;
+        self.run_blocking(move || {
+            // The non-truncating variant is a second line of defence behind the domain's 71-byte rule.
+            bcrypt::non_truncating_hash(password.expose(), cost)
+                .map(PasswordHash::new)
+                .map_err(|e| HashError::Unexpected(e.into()))
+        })
+        .await
+    }
+
+    async fn verify(&self, password: &Password, hash: &PasswordHash) -> Result<bool, HashError> {
+        let password = password.clone();
+        let hash = hash.clone();
+        self.run_blocking(move || {
+            bcrypt::verify(password.expose(), hash.expose())
+                .map_err(|e| HashError::MalformedHash(e.into()))
+        })
+        .await
+    }
+
+    async fn verify_against_dummy(&self, password: &Password) -> Result<(), HashError> {
+        let dummy = self.dummy_hash().await?;
+        // The outcome is irrelevant: only the time spent matters.
+        self.verify(password, dummy).await.map(|_| ())
+    }
+
+    async fn wait_as_long_as_verify(&self) {
+        tokio::time::sleep(self.recent_verify_time()).await;
+    }
+}

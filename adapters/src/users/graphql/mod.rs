@@ -1,0 +1,70 @@
+//! The users module's GraphQL: the course's `User` type, its queries and mutations, and what the
+//! module adds to the schema.
+
+mod errors;
+mod mutation;
+mod query;
+mod session;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod types;
+
+use std::sync::Arc;
+
+use application::{AuthUseCases, UpsertUser, UserQueries};
+use async_graphql::ObjectType;
+
+pub use errors::{INVALID_CREDENTIALS, INVALID_CURRENT_PASSWORD, RATE_LIMITED};
+pub use mutation::UsersMutation;
+pub use query::UsersQuery;
+pub use session::CookieSettings;
+pub use types::User;
+
+use crate::graphql::{Builder, SchemaModule};
+
+/// The user queries, in the schema's data.
+pub type SharedQueries = Arc<dyn UserQueries>;
+/// `upsertUser`, beside them.
+pub type SharedUpserts = Arc<dyn UpsertUser>;
+/// Login and authentication, beside them.
+pub type SharedAuth = Arc<dyn AuthUseCases>;
+
+/// Root fields that run bcrypt: an operation may hold only one of them.
+pub const PASSWORD_FIELDS: &[&str] = &["upsertUser", "login"];
+
+/// Enough to keep every hashing worker of a large machine busy with a short queue behind it.
+pub const DEFAULT_PASSWORD_CHECKS_IN_FLIGHT: usize = 64;
+
+/// The users module's part of the schema.
+pub struct UsersModule {
+    pub queries: SharedQueries,
+    pub upserts: SharedUpserts,
+    pub auth: SharedAuth,
+    pub cookie: CookieSettings,
+    /// How many password-checking operations (`upsertUser`, `login`) may be in flight at once. Past
+    /// that they are refused at once with `RATE_LIMITED` instead of queueing for bcrypt without bound,
+    /// so an overload costs its excess a fast answer and leaves the other queries their threads.
+    pub password_checks_in_flight: usize,
+}
+
+impl<Q, M> SchemaModule<Q, M> for UsersModule
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+{
+    fn single_use_fields(&self) -> &'static [&'static str] {
+        PASSWORD_FIELDS
+    }
+
+    fn install(self: Box<Self>, schema: Builder<Q, M>) -> Builder<Q, M> {
+        schema
+            .data(self.queries)
+            .data(self.upserts)
+            .data(self.auth)
+            .data(self.cookie)
+            .data(mutation::PasswordCheckLimit::new(
+                self.password_checks_in_flight,
+            ))
+            .extension(session::SessionUserPerRequest)
+    }
+}

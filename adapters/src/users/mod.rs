@@ -1,0 +1,11 @@
+//! The users module's adapters: its repositories on both stores, bcrypt, HS256 session tokens, its
+//! GraphQL types and resolvers, and `GET /api/authenticate`.
+
+mod attempts;
+pub mod bcrypt;
+pub mod graphql;
+pub mod http;
+pub mod identity;
+pub mod jwt;
+pub mod postgres;
+pub mod sqlite;

@@ -1,0 +1,101 @@
+use async_trait::async_trait;
+use domain::{LockoutPolicy, User};
+
+use super::credentials::Credentials;
+use super::errors::Unauthenticated;
+use super::{AuthError, AuthUseCases, LoginError, Session};
+use crate::ports::Clock;
+use crate::users::password_check::{Checker, PasswordCheck};
+use crate::users::ports::{LoginAttempts, PasswordHasher, SessionTokens, UserRepository};
+
+/// Login and authentication, generic over their ports like [`crate::UpsertUserService`], and sharing
+/// its failed-attempt count through the same [`LoginAttempts`] store.
+#[derive(Debug, Clone)]
+pub struct AuthService<R, A, H, C, T> {
+    repository: R,
+    attempts: A,
+    hasher: H,
+    clock: C,
+    tokens: T,
+    lockout: LockoutPolicy,
+}
+
+impl<R, A, H, C, T> AuthService<R, A, H, C, T>
+where
+    R: UserRepository,
+    A: LoginAttempts,
+    H: PasswordHasher,
+    C: Clock,
+    T: SessionTokens,
+{
+    /// With the default [`LockoutPolicy`].
+    pub fn new(repository: R, attempts: A, hasher: H, clock: C, tokens: T) -> Self {
+        Self {
+            repository,
+            attempts,
+            hasher,
+            clock,
+            tokens,
+            lockout: LockoutPolicy::default(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_lockout(mut self, lockout: LockoutPolicy) -> Self {
+        self.lockout = lockout;
+        self
+    }
+}
+
+#[async_trait]
+impl<R, A, H, C, T> AuthUseCases for AuthService<R, A, H, C, T>
+where
+    R: UserRepository,
+    A: LoginAttempts,
+    H: PasswordHasher,
+    C: Clock,
+    T: SessionTokens,
+{
+    async fn login(&self, email: &str, password: &str) -> Result<Session, LoginError> {
+        let Credentials { email, password } = Credentials::parse(email, password)?;
+        let Some(user) = self.repository.find_by_email(&email).await? else {
+            self.hasher.verify_against_dummy(&password).await?;
+            return Err(LoginError::InvalidCredentials);
+        };
+        let checker = Checker {
+            attempts: &self.attempts,
+            hasher: &self.hasher,
+            clock: &self.clock,
+            policy: &self.lockout,
+        };
+        match checker.check(&user, &password).await? {
+            PasswordCheck::Verified => {}
+            PasswordCheck::Wrong | PasswordCheck::Locked(_) => {
+                return Err(LoginError::InvalidCredentials);
+            }
+        }
+        let token = self
+            .tokens
+            .issue(user.id, self.clock.now())
+            .map_err(LoginError::Unexpected)?;
+        Ok(Session { user, token })
+    }
+
+    async fn authenticate(&self, token: &str) -> Result<User, AuthError> {
+        let claims = self
+            .tokens
+            .verify(token, self.clock.now())
+            .map_err(|e| AuthError::Unauthenticated(Unauthenticated::Token(e)))?;
+        let user = self
+            .repository
+            .find_by_id(claims.user_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated(Unauthenticated::UnknownUser))?;
+        // `updated_at` moves only when the password changes. JWT times are whole seconds, so a token
+        // issued in the same second as the change still passes: revocation is to the second.
+        if claims.issued_at.timestamp() < user.updated_at.timestamp() {
+            return Err(AuthError::Unauthenticated(Unauthenticated::PasswordChanged));
+        }
+        Ok(user)
+    }
+}

@@ -1,0 +1,278 @@
+//! Login and authentication with every port mocked. A mock with no expectation panics if called, which
+//! is how "no bcrypt work" and "nothing is written" are asserted.
+
+use chrono::TimeDelta;
+use domain::{FailedAttempts, UserId};
+
+use super::*;
+use crate::ports::MockClock;
+use crate::users::ports::{
+    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository,
+    SessionToken, TokenClaims, TokenRejected,
+};
+use crate::users::test_support::{at, checks_start_from, clock_at, readable_hasher, stored};
+
+type Service = AuthService<
+    MockUserRepository,
+    MockLoginAttempts,
+    MockPasswordHasher,
+    MockClock,
+    MockSessionTokens,
+>;
+
+fn service(
+    repo: MockUserRepository,
+    attempts: MockLoginAttempts,
+    hasher: MockPasswordHasher,
+    clock: MockClock,
+    tokens: MockSessionTokens,
+) -> Service {
+    AuthService::new(repo, attempts, hasher, clock, tokens)
+}
+
+fn issuing_tokens() -> MockSessionTokens {
+    let mut tokens = MockSessionTokens::new();
+    tokens.expect_issue().returning(|user, now| {
+        Ok(IssuedToken {
+            token: SessionToken::new(format!("token-for-{user}-at-{}", now.timestamp())),
+            lifetime: TimeDelta::hours(1),
+        })
+    });
+    tokens
+}
+
+fn repo_with(email: &str, hash: &str) -> MockUserRepository {
+    let mut repo = MockUserRepository::new();
+    let user = stored(1, email, hash);
+    repo.expect_find_by_email()
+        .returning(move |_| Ok(Some(user.clone())));
+    repo
+}
+
+#[tokio::test]
+async fn the_right_password_issues_a_token_for_the_user() {
+    let mut attempts = MockLoginAttempts::new();
+    let repo = repo_with("a@b.co", "hash(MyPassword1!)");
+    checks_start_from(&mut attempts, FailedAttempts::default());
+    // The check was counted before bcrypt; the success must clear it.
+    attempts
+        .expect_clear_failed_attempts()
+        .withf(|id| id.get() == 1)
+        .times(1)
+        .returning(|_| Ok(()));
+    let svc = service(
+        repo,
+        attempts,
+        readable_hasher(),
+        clock_at(7),
+        issuing_tokens(),
+    );
+    let session = svc
+        .login("A@b.co", "MyPassword1!")
+        .await
+        .expect("logged in");
+    assert_eq!(session.user.id.get(), 1);
+    let expected_token = format!("token-for-1-at-{}", at(7).timestamp());
+    assert_eq!(session.token.token.expose(), expected_token);
+}
+
+#[tokio::test]
+async fn a_wrong_password_counts_a_failure_and_is_invalid_credentials() {
+    let mut attempts = MockLoginAttempts::new();
+    let repo = repo_with("a@b.co", "hash(MyPassword1!)");
+    // Counted once, before bcrypt, and not cleared: no expectation on clearing.
+    attempts
+        .expect_admit_password_check()
+        .times(1)
+        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+    let svc = service(
+        repo,
+        attempts,
+        readable_hasher(),
+        clock_at(7),
+        MockSessionTokens::new(),
+    );
+    let err = svc.login("a@b.co", "Wrong-Pass1").await.expect_err("wrong");
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_email_does_a_dummy_verify_and_gets_the_same_answer() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_email().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify_against_dummy()
+        .times(1)
+        .returning(|_| Ok(()));
+    let svc = service(
+        repo,
+        MockLoginAttempts::new(),
+        hasher,
+        clock_at(7),
+        MockSessionTokens::new(),
+    );
+    let err = svc
+        .login("nobody@b.co", "MyPassword1!")
+        .await
+        .expect_err("unknown");
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_locked_account_refuses_even_the_right_password_without_bcrypt() {
+    let mut attempts = MockLoginAttempts::new();
+    let repo = repo_with("a@b.co", "hash(MyPassword1!)");
+    checks_start_from(
+        &mut attempts,
+        FailedAttempts {
+            count: 5,
+            locked_until: Some(at(100)),
+        },
+    );
+    // Only the wait, so that the answer takes as long as a wrong password's; no bcrypt work.
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_wait_as_long_as_verify()
+        .times(1)
+        .return_const(());
+    let svc = service(
+        repo,
+        attempts,
+        hasher,
+        clock_at(99),
+        MockSessionTokens::new(),
+    );
+    let err = svc
+        .login("a@b.co", "MyPassword1!")
+        .await
+        .expect_err("locked");
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_password_no_account_could_have_is_refused_without_any_lookup() {
+    let svc = service(
+        MockUserRepository::new(),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        MockClock::new(),
+        MockSessionTokens::new(),
+    );
+    let err = svc.login("a@b.co", "short").await.expect_err("weak");
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_malformed_email_is_bad_input_naming_the_field() {
+    let svc = service(
+        MockUserRepository::new(),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        MockClock::new(),
+        MockSessionTokens::new(),
+    );
+    let err = svc
+        .login("not-an-email", "MyPassword1!")
+        .await
+        .expect_err("bad");
+    let LoginError::InvalidInput(errors) = err else {
+        panic!("expected invalid input, got {err:?}");
+    };
+    assert_eq!(errors.fields()[0].field, "email");
+}
+
+fn verifying(claims: Result<TokenClaims, TokenRejected>) -> MockSessionTokens {
+    let mut tokens = MockSessionTokens::new();
+    tokens.expect_verify().returning(move |_, _| claims);
+    tokens
+}
+
+fn claims(issued: i64) -> TokenClaims {
+    TokenClaims {
+        user_id: UserId::try_new(1).expect("id"),
+        issued_at: at(issued),
+    }
+}
+
+fn repo_finding(updated: i64) -> MockUserRepository {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_id().returning(move |_| {
+        let mut user = stored(1, "a@b.co", "h");
+        user.updated_at = at(updated);
+        Ok(Some(user))
+    });
+    repo
+}
+
+#[tokio::test]
+async fn a_valid_token_authenticates_its_user() {
+    let svc = service(
+        repo_finding(0),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        clock_at(9),
+        verifying(Ok(claims(5))),
+    );
+    let user = svc.authenticate("t").await.expect("authenticated");
+    assert_eq!(user.id.get(), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_unauthenticated_without_a_lookup() {
+    let svc = service(
+        MockUserRepository::new(),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        clock_at(9),
+        verifying(Err(TokenRejected::Expired)),
+    );
+    let err = svc.authenticate("t").await.expect_err("expired");
+    assert!(
+        matches!(
+            err,
+            AuthError::Unauthenticated(Unauthenticated::Token(TokenRejected::Expired))
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_issued_before_the_password_changed_is_revoked() {
+    let svc = service(
+        repo_finding(6),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        clock_at(9),
+        verifying(Ok(claims(5))),
+    );
+    let err = svc.authenticate("t").await.expect_err("revoked");
+    assert!(
+        matches!(
+            err,
+            AuthError::Unauthenticated(Unauthenticated::PasswordChanged)
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_of_a_deleted_user_is_unauthenticated() {
+    let mut repo = MockUserRepository::new();
+    repo.expect_find_by_id().returning(|_| Ok(None));
+    let svc = service(
+        repo,
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        clock_at(9),
+        verifying(Ok(claims(5))),
+    );
+    let err = svc.authenticate("t").await.expect_err("gone");
+    assert!(
+        matches!(
+            err,
+            AuthError::Unauthenticated(Unauthenticated::UnknownUser)
+        ),
+        "{err:?}"
+    );
+}

@@ -1,0 +1,32 @@
+use async_trait::async_trait;
+use domain::User;
+
+use super::{AuthError, LoginError};
+use crate::users::ports::IssuedToken;
+
+/// A successful login: the user and the token that proves it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub token: IssuedToken,
+}
+
+/// The driving port for authentication. Inputs are raw, as a client sent them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AuthUseCases: Send + Sync + 'static {
+    /// Checks the credentials and issues a session token.
+    ///
+    /// # Errors
+    /// [`LoginError::InvalidCredentials`] for an unknown email, a wrong password and a locked account
+    /// alike, so the answer never tells which; [`LoginError::InvalidInput`] (field `email`) when the
+    /// email is not an address at all; unavailable or failing dependencies.
+    async fn login(&self, email: &str, password: &str) -> Result<Session, LoginError>;
+
+    /// The user a session token belongs to.
+    ///
+    /// # Errors
+    /// [`AuthError::Unauthenticated`] when the token is invalid or expired, its user is gone, or the
+    /// password changed after it was issued; unavailable or failing dependencies.
+    async fn authenticate(&self, token: &str) -> Result<User, AuthError>;
+}

@@ -1,0 +1,208 @@
+#![allow(
+    clippy::result_large_err,
+    reason = "figment::Jail fixes the closures' error type, figment::Error, which is large"
+)]
+
+use figment::Jail;
+
+use super::*;
+
+fn load_in(jail: &Jail) -> Result<Settings, String> {
+    Settings::from_figment(Settings::figment(jail.directory()))
+}
+
+/// The environment variable for `key`, with this service's prefix.
+fn var(key: &str) -> String {
+    env_name(key)
+}
+
+fn toml_file() -> String {
+    format!("{}.toml", service::NAME)
+}
+
+#[test]
+fn defaults_need_nothing_installed() {
+    Jail::expect_with(|jail| {
+        let s = load_in(jail).expect("defaults load");
+        assert_eq!(s.server.port, service::DEFAULT_PORT);
+        assert!(s.database.run_migrations && s.server.graphiql && s.server.introspection);
+        assert_eq!(s.database.db_acquire_timeout_ms, 3000);
+        assert!(s.database.database_url.is_none());
+        match s.storage() {
+            Storage::Sqlite(sqlite) => {
+                assert_eq!(sqlite.path, Path::new(service::DEFAULT_SQLITE_PATH));
+            }
+            Storage::Postgres(_) => panic!("with no database URL the store is the embedded one"),
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn layers_apply_in_order_toml_then_dotenv_then_environment() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            toml_file(),
+            "db_max_connections = 4\nport = 4000\ngraphiql = false\nlog_level = \"debug\"\n",
+        )?;
+        jail.create_file(
+            ".env",
+            &format!("{}=5\nPORT=5000\nUNRELATED=1\n", var("db_max_connections")),
+        )?;
+        jail.set_env("PORT", "6000");
+        jail.set_env(var("database_url"), "postgres://u:secret@db:5432/app");
+        // A module may require more of a PostgreSQL deployment; give it what it may ask.
+        for (key, value) in module_requirements_for_postgres() {
+            jail.set_env(var(key), value);
+        }
+        let s = load_in(jail).expect("loads");
+        assert_eq!(s.database.db_max_connections, 5, ".env beats the TOML file");
+        assert_eq!(s.server.port, 6000, "the environment beats .env");
+        assert!(!s.server.graphiql, "the TOML file beats the defaults");
+        assert_eq!(s.log.log_level, "debug", "each key reaches its own section");
+        match s.storage() {
+            Storage::Postgres(pool) => {
+                assert_eq!(pool.url.expose_secret(), "postgres://u:secret@db:5432/app");
+                assert_eq!(pool.application_name, service::APPLICATION_NAME);
+            }
+            Storage::Sqlite(_) => panic!("a postgres:// URL selects PostgreSQL"),
+        }
+        Ok(())
+    });
+}
+
+/// The keys a module refuses a PostgreSQL deployment without, with acceptable values.
+fn module_requirements_for_postgres() -> Vec<(&'static str, &'static str)> {
+    let known: Vec<&str> = ModuleSettings::sections()
+        .into_iter()
+        .flat_map(|(_, keys)| keys.iter().copied())
+        .collect();
+    [("jwt_secret", "0123456789abcdef0123456789abcdef")]
+        .into_iter()
+        .filter(|(key, _)| known.contains(key))
+        .collect()
+}
+
+#[test]
+fn an_unknown_key_is_named() {
+    Jail::expect_with(|jail| {
+        let typo = var("GRAPHIQ");
+        jail.set_env(&typo, "true");
+        let err = load_in(jail).expect_err("unknown key");
+        assert!(err.contains(&typo), "{err}");
+        assert!(err.contains("is not a setting this service reads"), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_key_that_names_a_section_is_refused_too() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("server"), "1");
+        let err = load_in(jail).expect_err("not a setting");
+        assert!(err.contains(&var("server")), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_bad_value_is_named() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PORT", "not-a-port");
+        let err = load_in(jail).expect_err("bad port");
+        assert!(err.starts_with("invalid configuration: PORT: "), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn booleans_are_parsed_strictly() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("graphiql"), "yes");
+        let err = load_in(jail).expect_err("not a boolean");
+        assert!(err.contains(&var("graphiql")), "{err}");
+        assert!(err.contains("boolean"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn out_of_range_values_name_the_variable_and_the_bounds() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("db_max_connections"), "0");
+        let err = load_in(jail).expect_err("no connections");
+        assert_eq!(
+            err,
+            format!(
+                "invalid configuration: {} must be between 1 and 1000, got 0",
+                var("db_max_connections")
+            )
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_non_postgres_url_is_refused_without_echoing_it() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("database_url"), "mysql://root:hunter2@db/app");
+        let err = load_in(jail).expect_err("not postgres");
+        assert!(err.contains(&var("database_url")), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn debug_output_does_not_show_the_database_url() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("database_url"), "postgres://u:hunter2@db/app");
+        for (key, value) in module_requirements_for_postgres() {
+            jail.set_env(var(key), value);
+        }
+        let s = load_in(jail).expect("loads");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        for (_, value) in module_requirements_for_postgres() {
+            assert!(!format!("{s:?}").contains(value));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn the_sqlite_path_is_configurable() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("sqlite_path"), "/var/lib/app/data.db");
+        let s = load_in(jail).expect("loads");
+        match s.storage() {
+            Storage::Sqlite(sqlite) => assert_eq!(sqlite.path, Path::new("/var/lib/app/data.db")),
+            Storage::Postgres(_) => panic!("no URL means SQLite"),
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn an_empty_database_url_is_refused_rather_than_read_as_unset() {
+    Jail::expect_with(|jail| {
+        jail.set_env(var("database_url"), "");
+        let err = load_in(jail).expect_err("empty URL");
+        assert!(
+            err.contains(&format!("{} is empty", var("database_url"))),
+            "{err}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_bad_value_in_the_toml_file_names_the_key_and_the_file() {
+    Jail::expect_with(|jail| {
+        jail.create_file(toml_file(), "db_max_connections = \"many\"\n")?;
+        let err = load_in(jail).expect_err("not a number");
+        assert!(err.contains(&var("db_max_connections")), "{err}");
+        assert!(err.contains(&toml_file()), "{err}");
+        Ok(())
+    });
+}
