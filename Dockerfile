@@ -47,7 +47,7 @@ RUN cargo build --release --locked -p jobber-auth --bin auth \
 # distroless/cc: glibc, libgcc and CA certificates; no shell, no package manager.
 FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
 LABEL org.opencontainers.image.title="jobber-auth" \
-      org.opencontainers.image.description="Users service: GraphQL over axum, on SQLite or PostgreSQL" \
+      org.opencontainers.image.description="Auth service of the Jobber job engine: GraphQL over axum, on SQLite or PostgreSQL" \
       org.opencontainers.image.licenses="MIT OR Apache-2.0"
 COPY --from=builder /app/target/release/auth /usr/local/bin/auth
 WORKDIR /app
@@ -58,8 +58,8 @@ COPY --from=builder --chown=65532:65532 /rootfs/app/data /app/data
 # A fresh named or anonymous volume starts as a copy of this directory, owner included; a bind mount
 # must itself be writable by uid 65532.
 VOLUME ["/app/data"]
-# Configuration comes from the environment (see bootstrap/src/settings.rs); an auth.toml may also be
-# mounted at /app/auth.toml. A postgres:// AUTH_DATABASE_URL switches storage to PostgreSQL.
+# Configuration comes from the environment (see bootstrap/src/settings/); the file auth.toml may
+# also be mounted at /app/auth.toml. A postgres:// AUTH_DATABASE_URL switches storage to PostgreSQL.
 # Unknown AUTH_* variables are refused at start, so set only the documented ones.
 ENV AUTH_LOG_FORMAT=json \
     PORT=3000

@@ -5,7 +5,7 @@
 #
 # The official postgres image runs the scripts in /docker-entrypoint-initdb.d/ once, when it
 # initialises an empty data directory; to pick up a changed list later, remove the data volume
-# (`docker compose down -v`) or create the database by hand. The auth service also creates its own
+# (`docker compose down -v`) or create the database by hand. Each service also creates its own
 # database on start if it is missing.
 #
 # Idempotent: a database that already exists (POSTGRES_DB, say) is left as it is. Names are quoted

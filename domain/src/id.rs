@@ -6,8 +6,10 @@ use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::str::FromStr;
 
+use crate::{ValidationErrors, Violation};
+
 /// A positive id of a `T`, as the store generated it. The marker costs nothing at run time; it only keeps
-/// a `Id<Job>` from being passed where an `Id<User>` is due.
+/// an `Id<Job>` from being passed where an `Id<Caller>` is due.
 pub struct Id<T> {
     value: i64,
     of: PhantomData<fn() -> T>,
@@ -35,13 +37,20 @@ impl<T> Id<T> {
         self.value
     }
 
-    /// The same number as an id of another kind, for the places in the domain where two kinds name one
-    /// thing (a user is the caller its session proves).
-    pub(crate) fn retag<U>(self) -> Id<U> {
-        Id {
-            value: self.value,
-            of: PhantomData,
-        }
+    /// An id a client sent as `field`, or a validation failure that names the field (rule `isId`).
+    ///
+    /// # Errors
+    /// When `raw` is not a positive decimal integer.
+    pub fn parse_field(field: &'static str, raw: &str) -> Result<Self, ValidationErrors> {
+        raw.parse().map_err(|e: IdError| {
+            ValidationErrors::single(
+                field,
+                vec![Violation {
+                    rule: "isId",
+                    message: e.to_string(),
+                }],
+            )
+        })
     }
 }
 
@@ -130,6 +139,13 @@ mod tests {
         ] {
             assert_eq!(bad.parse::<Id<Thing>>(), Err(IdError), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_bad_id_names_its_field_and_the_rule() {
+        let errors = Id::<Thing>::parse_field("after", "x").expect_err("not an id");
+        assert_eq!(errors.fields()[0].field, "after");
+        assert_eq!(errors.fields()[0].violations[0].rule, "isId");
     }
 
     proptest! {

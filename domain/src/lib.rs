@@ -18,6 +18,6 @@ mod validation;
 
 pub use caller::{Caller, CallerId};
 pub use id::{Id, IdError};
-pub use page::{PageSize, PageSizeError};
+pub use page::{PageSize, PageSizeError, page_after};
 pub use users::*;
 pub use validation::{FieldError, ValidationErrors, Violation};

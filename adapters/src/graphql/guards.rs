@@ -1,9 +1,9 @@
 //! Per-request guards that async-graphql's own limits do not cover.
 //!
 //! - At most one of the schema's single-use root fields per operation. A module names the fields that are
-//!   too costly to repeat (the auth service's `upsertUser` and `login` each run bcrypt, about 250 ms of a
-//!   core, so a thousand aliases of one would be a denial of service in one request). The count follows
-//!   aliases, fragment spreads and inline fragments.
+//!   too costly to repeat (a field that runs a deliberately slow hash, say, where a thousand aliases of
+//!   it would be a denial of service in one request). The count follows aliases, fragment spreads and
+//!   inline fragments.
 //! - At most [`MAX_EXPANDED_SELECTIONS`] field selections per operation once fragments are spread, so
 //!   that no validator or resolver walks an exponential fan-out of fragments.
 //! - With introspection turned off, `__schema` and `__type` are refused outright.
@@ -98,7 +98,7 @@ impl Extension for RequestGuardsExtension {
 
     /// Every error the resolvers make carries a code (`errors.rs`). One that reaches here without a
     /// code is async-graphql refusing an argument or variable value while executing (`Expected input
-    /// type "UpsertUserInput", found [].`), found by the property tests: the client's input, so
+    /// type "…Input", found [].`), found by the property tests: the client's input, so
     /// `BAD_USER_INPUT`, as Apollo Server names it.
     async fn execute(
         &self,

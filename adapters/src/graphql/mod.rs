@@ -1,6 +1,6 @@
 //! GraphQL as every service of this template serves it: the schema builder with its abuse limits and
 //! request guards, the caller a session proves, the `DateTime` scalar, and the error codes. Each
-//! module's types and resolvers live in its own folder (`users/graphql/`).
+//! module's types and resolvers live in its own folder (`<module>/graphql/`).
 
 mod caller;
 pub mod errors;

@@ -90,7 +90,7 @@ pub fn router<E: Executor>(
 }
 
 /// Only the path is recorded: a query string may carry a GraphQL document, and documents may carry
-/// passwords as literals.
+/// secrets as literals.
 fn request_span<B>(request: &Request<B>) -> tracing::Span {
     let request_id = request
         .headers()

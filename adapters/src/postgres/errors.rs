@@ -17,7 +17,7 @@ pub fn repository_error(error: sqlx::Error) -> RepositoryError {
 }
 
 /// Whether a statement broke a unique constraint, which a repository turns into its port's own
-/// variant (an email taken, say) instead of a failure.
+/// variant (a name taken, say) instead of a failure.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some(UNIQUE_VIOLATION))
 }

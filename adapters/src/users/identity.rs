@@ -5,7 +5,7 @@
 use application::AuthError;
 use application::ports::{CallerIdentity, IdentityError};
 use async_trait::async_trait;
-use domain::Caller;
+use domain::{Caller, CallerId};
 
 use super::graphql::SharedAuth;
 
@@ -15,7 +15,10 @@ pub struct SessionIdentity(pub SharedAuth);
 impl CallerIdentity for SessionIdentity {
     async fn identify(&self, token: &str) -> Result<Caller, IdentityError> {
         match self.0.authenticate(token).await {
-            Ok(user) => Ok(Caller { id: user.id.into() }),
+            // The caller a session proves is the user it was issued to.
+            Ok(user) => CallerId::try_new(user.id.get())
+                .map(|id| Caller { id })
+                .map_err(|e| IdentityError::Unexpected(e.into())),
             Err(AuthError::Unauthenticated(reason)) => {
                 Err(IdentityError::Refused(reason.to_string()))
             }

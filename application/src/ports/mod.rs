@@ -1,5 +1,5 @@
 //! The driven ports every module may need: the clock, the caller's identity, and the failure every
-//! store reports. A module's own ports live in its folder (`users/ports/`).
+//! store reports. A module's own ports live in its folder (`<module>/ports/`).
 
 mod caller_identity;
 mod clock;

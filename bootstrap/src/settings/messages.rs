@@ -1,4 +1,4 @@
-//! One line per refused setting, naming the key as the operator spells it (`AUTH_GRAPHIQL`, not
+//! One line per refused setting, naming the key as the operator spells it (`<PREFIX>GRAPHIQL`, not
 //! `server.graphiql`) and the source it came from.
 
 use validator::{ValidationErrors, ValidationErrorsKind};

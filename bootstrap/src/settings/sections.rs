@@ -1,6 +1,7 @@
 //! Flat keys, as operators write them, put into the sections the settings are made of.
 //!
-//! Every source (the TOML file, `.env`, the environment) speaks flat keys: `PORT`, `AUTH_BCRYPT_COST`.
+//! Every source (the TOML file, `.env`, the environment) speaks flat keys: `PORT`,
+//! `<PREFIX>DB_MAX_CONNECTIONS`.
 //! The settings are a struct of sections, so each source is wrapped in [`Sectioned`], which moves every
 //! key it knows into its section before figment merges the sources. A key no section knows stays at the
 //! top level, where `deny_unknown_fields` refuses it by name. The sections' keys are read off the
@@ -86,7 +87,7 @@ fn insert_at(dict: &mut Dict, path: &[&str], key: String, value: Value) {
         .entry((*section).to_owned())
         .or_insert_with(|| Value::from(Dict::new()));
     if !matches!(entry, Value::Dict(..)) {
-        // A flat key that names a section (`AUTH_SERVER=1`) stays as it was, and extraction refuses it.
+        // A flat key that names a section (`<PREFIX>SERVER=1`) stays as it was, and extraction refuses it.
         return;
     }
     if let Value::Dict(_, inner) = entry {

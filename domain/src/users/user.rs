@@ -2,17 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{CallerId, Email, Id, PasswordHash};
+use crate::{Email, Id, PasswordHash};
 
 /// A database-generated user id.
 pub type UserId = Id<User>;
-
-/// The caller a session proves is the user it was issued to.
-impl From<UserId> for CallerId {
-    fn from(id: UserId) -> Self {
-        id.retag()
-    }
-}
 
 /// A stored user. The hash is private to the crates that need it and is never printed.
 #[derive(Debug, Clone, PartialEq, Eq)]

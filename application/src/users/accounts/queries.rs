@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::{Email, PageSize, User, UserId, ValidationErrors, Violation};
+use domain::{Email, User, UserId, ValidationErrors, page_after};
 
 use super::{QueryError, UserQueries};
 use crate::users::ports::UserRepository;
@@ -19,7 +19,7 @@ impl<R: UserRepository> UserQueryService<R> {
 #[async_trait]
 impl<R: UserRepository> UserQueries for UserQueryService<R> {
     async fn user(&self, id: &str) -> Result<Option<User>, QueryError> {
-        let id = parse_id("id", id).map_err(QueryError::InvalidInput)?;
+        let id = UserId::parse_field("id", id).map_err(QueryError::InvalidInput)?;
         Ok(self.repository.find_by_id(id).await?)
     }
 
@@ -31,41 +31,8 @@ impl<R: UserRepository> UserQueries for UserQueryService<R> {
     }
 
     async fn users(&self, first: i64, after: Option<String>) -> Result<Vec<User>, QueryError> {
-        let mut errors = ValidationErrors::new();
-        let first = PageSize::try_new(first)
-            .map_err(|e| {
-                errors.add(
-                    "first",
-                    vec![Violation {
-                        rule: "range",
-                        message: e.to_string(),
-                    }],
-                )
-            })
-            .ok();
-        let after = match after.as_deref().map(|raw| parse_id("after", raw)) {
-            None => Some(None),
-            Some(Ok(id)) => Some(Some(id)),
-            Some(Err(e)) => {
-                errors.add("after", e.fields()[0].violations.clone());
-                None
-            }
-        };
-        match (first, after) {
-            (Some(first), Some(after)) => Ok(self.repository.list(after, first).await?),
-            _ => Err(QueryError::InvalidInput(errors)),
-        }
+        let (first, after) =
+            page_after(first, after.as_deref()).map_err(QueryError::InvalidInput)?;
+        Ok(self.repository.list(after, first).await?)
     }
-}
-
-fn parse_id(field: &'static str, raw: &str) -> Result<UserId, ValidationErrors> {
-    raw.parse::<UserId>().map_err(|e| {
-        ValidationErrors::single(
-            field,
-            vec![Violation {
-                rule: "isId",
-                message: e.to_string(),
-            }],
-        )
-    })
 }
