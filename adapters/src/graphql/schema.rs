@@ -10,7 +10,8 @@ use super::guards::RequestGuards;
 
 /// Limits that keep one request's cost bounded. Introspection needs a depth of about 13.
 pub const MAX_DEPTH: usize = 16;
-/// A page of 1,000 rows with four fields each costs about 4,000; far above that is abuse.
+/// A page of 1,000 rows with four fields each costs about 4,000; far above that is abuse. A module
+/// whose widest page costs more raises the schema's limit to that (see [`SchemaModule::complexity`]).
 pub const MAX_COMPLEXITY: usize = 10_000;
 
 pub type Builder<Q, M> = SchemaBuilder<Q, M, EmptySubscription>;
@@ -36,20 +37,30 @@ pub trait SchemaModule<Q, M>: Send {
         &[]
     }
 
+    /// The complexity of the costliest operation the module means to serve: its widest page with
+    /// every field selected. The schema's limit is at least this, so a client may always ask for it.
+    fn complexity(&self) -> usize {
+        0
+    }
+
     /// Puts the module's services into the schema's data, where its resolvers find them, and any
     /// extension it needs.
     fn install(self: Box<Self>, schema: Builder<Q, M>) -> Builder<Q, M>;
 }
 
 /// The schema without data: the limits and the request guards. Enough to print its SDL.
-pub fn schema_builder<Q, M>(settings: SchemaSettings, single_use: &[&'static str]) -> Builder<Q, M>
+pub fn schema_builder<Q, M>(
+    settings: SchemaSettings,
+    single_use: &[&'static str],
+    complexity: usize,
+) -> Builder<Q, M>
 where
     Q: ObjectType + Default + 'static,
     M: ObjectType + Default + 'static,
 {
     let builder = Schema::build(Q::default(), M::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .limit_complexity(complexity.max(MAX_COMPLEXITY))
         .extension(RequestGuards {
             introspection: settings.introspection,
             single_use: Arc::from(single_use),
@@ -77,7 +88,8 @@ where
         .flat_map(|module| module.single_use_fields())
         .copied()
         .collect();
-    let builder = schema_builder(settings, &single_use).data(identity);
+    let complexity = modules.iter().map(|m| m.complexity()).max().unwrap_or(0);
+    let builder = schema_builder(settings, &single_use, complexity).data(identity);
     modules
         .into_iter()
         .fold(builder, |builder, module| module.install(builder))
@@ -90,7 +102,7 @@ where
     Q: ObjectType + Default + 'static,
     M: ObjectType + Default + 'static,
 {
-    schema_builder::<Q, M>(SchemaSettings::default(), &[])
+    schema_builder::<Q, M>(SchemaSettings::default(), &[], 0)
         .finish()
         .sdl()
 }
