@@ -7,12 +7,14 @@
 mod args;
 mod assemble;
 mod context;
+mod e2e;
 
 mod fields;
 mod names;
 mod output;
 mod plumbing;
 mod render;
+mod test_generated;
 
 mod words;
 
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     match command {
         "new-service" => new_service(rest),
         "render-shared" => render_shared(),
+        "test-generated" => test_generated::run(rest),
 
         "help" | "-h" | "--help" => {
             say(USAGE);
