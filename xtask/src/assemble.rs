@@ -222,6 +222,40 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_field_list_renders_without_auth_residue() {
+        let root = repo_root();
+        for line in [
+            "scheduler --entity Job",
+            "counter --entity Tick --field count:int? --field seen:bool?",
+            "calendar --entity Entry --field starts_at:timestamp",
+            "a --entity Batch --plural BatchList --field x_1:bool --field label:string?",
+            "job-runner --entity JobRun --field a:string --field b:string? --field c:int --field d:int? \
+             --field e:bool --field f:bool? --field g:timestamp --field h:timestamp?",
+        ] {
+            let files = generate(&root, &spec(line)).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+            for expected in [
+                "Cargo.toml",
+                "Cargo.lock",
+                "README.md",
+                ".env.example",
+                "schema.graphql",
+                ".ci/run",
+                "Dockerfile",
+                "docker-compose.yml",
+                ".github/workflows/ci.yml",
+                "scripts/test",
+            ] {
+                assert!(paths.iter().any(|p| p == expected), "{line}: no {expected}");
+            }
+            assert!(
+                paths.iter().all(|p| !p.contains("__")),
+                "{line}: a placeholder is left in a path: {paths:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_directives_are_the_tail_of_the_committed_sdl() {
         let root = repo_root();
         let sdl = std::fs::read_to_string(root.join("schema.graphql")).expect("schema.graphql");

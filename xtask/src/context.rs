@@ -34,6 +34,8 @@ pub struct Context {
     pub required_fields: Vec<FieldContext>,
     pub optional_fields: Vec<FieldContext>,
     pub timestamp_fields: Vec<FieldContext>,
+    /// Fields of GraphQL's built-in scalars: every kind but `timestamp`.
+    pub plain_fields: Vec<FieldContext>,
     pub has: Has,
     /// What `domain/src/<plural>/drafts.rs` takes from `crate::fields`.
     pub draft_imports: Vec<&'static str>,
@@ -136,6 +138,7 @@ pub fn build(spec: &NewService, today: &str) -> Context {
         required_fields: select(&|f| !f.optional),
         optional_fields: select(&|f| f.optional),
         timestamp_fields: select(&|f| f.kind == Kind::Timestamp),
+        plain_fields: select(&|f| f.kind != Kind::Timestamp),
         draft_imports: draft_imports(&has),
         fields,
         has,

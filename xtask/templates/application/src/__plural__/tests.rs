@@ -61,7 +61,9 @@ fn change() -> {{ entity.pascal }}PatchDraft {
 {% set f = fields[0] %}
     {{ entity.pascal }}PatchDraft {
         {{ f.name }}: Change::Set({{ m.raw_sample(f, "other") }}),
+{% if fields | length > 1 %}
         ..Default::default()
+{% endif %}
     }
 }
 
@@ -164,7 +166,9 @@ async fn an_invalid_draft_names_every_broken_field_and_writes_nothing() {
 {% for f in string_fields %}
         {{ f.name }}: {% if f.optional %}Some(String::new()){% else %}String::new(){% endif %},
 {% endfor %}
+{% if string_fields | length < fields | length %}
         ..draft()
+{% endif %}
     };
     let err = service(Mock{{ entity.pascal }}Repository::new(), MockClock::new())
         .create_{{ entity.snake }}(&caller(1), bad)
@@ -284,7 +288,9 @@ async fn an_update_that_clears_a_required_field_and_has_a_bad_id_names_both_and_
 {% set f = required_fields[0] %}
     let patch = {{ entity.pascal }}PatchDraft {
         {{ f.name }}: Change::Clear,
+{% if fields | length > 1 %}
         ..Default::default()
+{% endif %}
     };
     let err = service(Mock{{ entity.pascal }}Repository::new(), MockClock::new())
         .update_{{ entity.snake }}(&caller(1), "x", patch)
