@@ -21,9 +21,9 @@ pub enum Store {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Migrations {
     Skip,
-    /// Now, or fail: `auth migrate`.
+    /// Now, or fail: `<name> migrate`.
     Apply,
-    /// Now, or, if the database does not answer yet, as soon as it does: `auth serve`, which meanwhile
+    /// Now, or, if the database does not answer yet, as soon as it does: `<name> serve`, which meanwhile
     /// reports not ready rather than exiting, so an orchestrator need not start the database first.
     ApplyWhenReachable,
 }

@@ -72,9 +72,9 @@ impl From<&Pascal> for Spellings {
 pub struct FieldContext {
     #[serde(flatten)]
     pub field: Field,
-    /// Whether `createX` can refuse it: text has rules.
+    /// Whether `createX` can refuse it: text and timestamps are parsed by rules.
     pub breaks_on_create: bool,
-    /// Whether `updateX` can refuse it: text has rules, and a required field cannot be cleared.
+    /// Whether `updateX` can refuse it: as for create, and a required field cannot be cleared.
     pub breaks_on_update: bool,
 }
 
@@ -90,8 +90,10 @@ pub struct Has {
     pub timestamp: bool,
     pub optional: bool,
     pub required: bool,
-    pub optional_string: bool,
-    pub required_string: bool,
+    /// Optional text or timestamps, which the domain parses.
+    pub optional_parsed: bool,
+    pub required_parsed: bool,
+    /// Required ints or booleans, which need no parsing but cannot be cleared.
     pub required_plain: bool,
     pub create_breakable: bool,
     pub update_breakable: bool,
@@ -102,8 +104,8 @@ pub fn build(spec: &NewService, today: &str) -> Context {
         .fields
         .iter()
         .map(|field| FieldContext {
-            breaks_on_create: field.kind == Kind::String,
-            breaks_on_update: field.kind == Kind::String || !field.optional,
+            breaks_on_create: parsed(field),
+            breaks_on_update: parsed(field) || !field.optional,
             field: field.clone(),
         })
         .collect();
@@ -115,9 +117,9 @@ pub fn build(spec: &NewService, today: &str) -> Context {
         timestamp: any(&|f| f.kind == Kind::Timestamp),
         optional: any(&|f| f.optional),
         required: any(&|f| !f.optional),
-        optional_string: any(&|f| f.kind == Kind::String && f.optional),
-        required_string: any(&|f| f.kind == Kind::String && !f.optional),
-        required_plain: any(&|f| f.kind != Kind::String && !f.optional),
+        optional_parsed: any(&|f| parsed(f) && f.optional),
+        required_parsed: any(&|f| parsed(f) && !f.optional),
+        required_plain: any(&|f| !parsed(f) && !f.optional),
         create_breakable: fields.iter().any(|f| f.breaks_on_create),
         update_breakable: fields.iter().any(|f| f.breaks_on_update),
     };
@@ -163,6 +165,11 @@ fn sdl_types(entity: &str) -> Vec<String> {
     types
 }
 
+/// Text and timestamps arrive as text and are parsed by the domain's rules.
+fn parsed(field: &Field) -> bool {
+    matches!(field.kind, Kind::String | Kind::Timestamp)
+}
+
 fn draft_imports(has: &Has) -> Vec<&'static str> {
     let mut imports = vec!["Change"];
     let mut add = |flag: bool, names: &[&'static str]| {
@@ -172,8 +179,8 @@ fn draft_imports(has: &Has) -> Vec<&'static str> {
     };
     add(has.string, &["Text"]);
     add(has.timestamp, &["instant"]);
-    add(has.required_string, &["text", "required_text_change"]);
-    add(has.optional_string, &["optional_text", "text_change"]);
+    add(has.required_parsed, &["value", "required_value_change"]);
+    add(has.optional_parsed, &["optional_value", "value_change"]);
     add(has.required_plain, &["required_change"]);
     imports
 }

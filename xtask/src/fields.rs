@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::names::{MAX_NAME_CHARS, snake_to_camel, snake_to_pascal};
-use crate::words::{FIXED_FIELDS, RUST_KEYWORDS, SQL_KEYWORDS};
+use crate::plumbing::auth_residue;
+use crate::words::{FIXED_FIELDS, RUST_KEYWORDS, SQL_KEYWORDS, TAKEN_COLUMNS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,14 +112,34 @@ fn check_name(name: &str) -> Result<(), String> {
             "FIELD `{name}` is an SQL key word of PostgreSQL or SQLite"
         ));
     }
+    if TAKEN_COLUMNS.contains(&name) {
+        return Err(format!(
+            "FIELD `{name}` is taken: a column every PostgreSQL table has, or a name the GraphQL input's \
+             parser uses for itself"
+        ));
+    }
+    if !auth_residue(name).is_empty() || !auth_residue(&snake_to_camel(name)).is_empty() {
+        return Err(format!(
+            "FIELD `{name}` is a word of the auth service's own module; a generated service carries \
+             nothing of it"
+        ));
+    }
     Ok(())
 }
 
-/// Refuses two fields of one name, or of one GraphQL name (`a_1` and `a1` are both `a1`).
+/// The most fields an entity may have: enough for any entity, and few enough that every generated
+/// test stays within what its libraries take (proptest's tuples).
+pub const MAX_FIELDS: usize = 50;
+
+/// Refuses two fields of one name, or of one GraphQL name (`a_1` and `a1` are both `a1`), and more
+/// than [`MAX_FIELDS`].
 ///
 /// # Errors
 /// Names the second field and the first one it clashes with.
 pub fn check_distinct(fields: &[Field]) -> Result<(), String> {
+    if fields.len() > MAX_FIELDS {
+        return Err(format!("at most {MAX_FIELDS} fields, got {}", fields.len()));
+    }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for field in fields {
         if let Some(first) = seen.insert(field.camel.as_str(), field.name.as_str()) {
@@ -177,6 +198,9 @@ mod tests {
             ("type:string", "Rust keyword"),
             ("order:int", "SQL key word"),
             ("user:string", "SQL key word"),
+            ("xmin:int", "taken"),
+            ("obj:string", "taken"),
+            ("email:string", "auth service"),
         ] {
             let why = parse(raw).expect_err(raw);
             assert!(why.contains(rule), "{raw}: {why}");

@@ -1,6 +1,10 @@
 //! The service's name and the entity's, checked, and spelled every way the generated code needs them.
 
-use crate::words::{RESERVED_TYPES, RUST_KEYWORDS, SQL_KEYWORDS, TEMPLATE_MODULES, TEMPLATE_TYPES};
+use crate::plumbing::auth_residue;
+use crate::words::{
+    RESERVED_TYPES, RUST_KEYWORDS, SQL_KEYWORDS, TAKEN_SERVICE_NAMES, TEMPLATE_MODULES,
+    TEMPLATE_TYPES,
+};
 
 pub const MAX_NAME_CHARS: usize = 30;
 
@@ -39,13 +43,15 @@ impl ServiceName {
                     .to_owned(),
             );
         }
-        if raw == "postgres" {
-            return Err(
-                "must not be `postgres`: the generated docker-compose.yml already has a service of \
-                 that name"
-                    .to_owned(),
-            );
+        if TAKEN_SERVICE_NAMES.contains(&raw) {
+            return Err(format!(
+                "`{raw}` is taken: its settings prefix {}_ would read other tools' variables (cargo's, \
+                 the test scripts', the compose file's) as this service's own, or it names a database \
+                 or compose service that exists already",
+                raw.to_ascii_uppercase()
+            ));
         }
+        refuse_auth_words(raw)?;
         Ok(Self(raw.to_owned()))
     }
 
@@ -127,6 +133,9 @@ impl Pascal {
     /// The singular's spellings must not collide with what the template already names.
     fn check_fits_the_template(&self) -> Result<(), String> {
         let pascal = self.pascal();
+        for spelling in [pascal.clone(), self.camel(), self.snake()] {
+            refuse_auth_words(&spelling)?;
+        }
         let derived = derived_types(&pascal);
         if let Some(taken) = derived
             .iter()
@@ -211,6 +220,27 @@ impl Pascal {
             ));
         }
         let snake = self.snake();
+        for spelling in [self.pascal(), self.camel(), snake.clone()] {
+            refuse_auth_words(&spelling)?;
+        }
+        let singular_types = derived_types(&singular.pascal());
+        if let Some(taken) = plural_types(&self.pascal())
+            .into_iter()
+            .find(|t| TEMPLATE_TYPES.contains(&t.as_str()) || singular_types.contains(t))
+        {
+            return Err(format!(
+                "`{}` would make the type `{taken}`, which the template already defines; give another \
+                 --plural",
+                self.pascal()
+            ));
+        }
+        if snake.starts_with("sqlite_") {
+            return Err(format!(
+                "`{}` would be the table `{snake}`, and SQLite keeps names starting with sqlite_ for \
+                 itself; give another --plural",
+                self.pascal()
+            ));
+        }
         let operations =
             ["create", "update", "delete"].map(|op| format!("{op}_{}", singular.snake()));
         if operations.contains(&snake) {
@@ -259,15 +289,33 @@ fn derived_types(pascal: &str) -> Vec<String> {
         "Delete{}Error",
         "Pg{}Repository",
         "Sqlite{}Repository",
-        "{}Query",
-        "{}Mutation",
-        "{}Module",
         "Create{}Input",
         "Update{}Input",
     ]
     .iter()
     .map(|pattern| pattern.replace("{}", pascal))
     .collect()
+}
+
+/// Every type name the generated module code defines from the plural.
+fn plural_types(pascal: &str) -> Vec<String> {
+    ["{}Query", "{}Mutation", "{}Module", "Shared{}"]
+        .iter()
+        .map(|pattern| pattern.replace("{}", pascal))
+        .collect()
+}
+
+/// A generated service carries nothing of the auth service's own module (see
+/// `plumbing::AUTH_WORDS`), so no name of its may be one of those words.
+fn refuse_auth_words(spelling: &str) -> Result<(), String> {
+    match auth_residue(spelling).first() {
+        None => Ok(()),
+        Some(found) => Err(format!(
+            "`{spelling}` holds a word of the auth service's own module ({}); a generated service \
+             carries nothing of it, so choose another name",
+            found.trim_start_matches("line 1: ")
+        )),
+    }
 }
 
 /// English nouns whose plural is the singular; the rules below would get them wrong.
@@ -399,11 +447,24 @@ mod tests {
             ServiceName::parse("authors").is_ok(),
             "only the auth prefix is taken"
         );
-        assert!(
-            ServiceName::parse("postgres")
-                .expect_err("taken")
-                .contains("docker-compose")
-        );
+        for taken in [
+            "postgres",
+            "test",
+            "cargo",
+            "rust",
+            "pg",
+            "jobber",
+            "template1",
+        ] {
+            assert!(
+                ServiceName::parse(taken)
+                    .expect_err(taken)
+                    .contains("taken"),
+                "{taken}"
+            );
+        }
+        let why = ServiceName::parse("login-queue").expect_err("an auth word");
+        assert!(why.contains("`login`"), "{why}");
     }
 
     #[test]
@@ -442,6 +503,14 @@ mod tests {
         let why = Pascal::parse("Type").expect_err("type is a keyword");
         assert!(why.contains("`type`"), "{why}");
         assert!(Pascal::parse("Store").is_err(), "the template's Store");
+        for auth in ["User", "Login", "Email", "UserId"] {
+            let why = Pascal::parse(auth).expect_err(auth);
+            assert!(why.contains("auth service"), "{auth}: {why}");
+        }
+        assert!(
+            Pascal::parse("UserProfile").is_ok(),
+            "only whole words are auth's"
+        );
     }
 
     #[test]
@@ -486,6 +555,13 @@ mod tests {
             .check_as_plural_of(&group)
             .expect_err("GROUPS is an SQLite key word");
         assert!(why.contains("`groups`"), "{why}");
+        let internal = Pascal::parse("SqliteJob").expect("valid");
+        let why = internal
+            .plural()
+            .expect("SqliteJobs")
+            .check_as_plural_of(&internal)
+            .expect_err("sqlite_ tables are SQLite's");
+        assert!(why.contains("sqlite_"), "{why}");
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub const SHARED: &[&str] = &[
     "bootstrap/tests/packaging/dockerfile_model.rs",
     "bootstrap/tests/packaging/dockerignore.rs",
     "bootstrap/tests/packaging/interpolation.rs",
+    "bootstrap/tests/packaging/settings_docs.rs",
     "bootstrap/tests/packaging/support.rs",
     "bootstrap/tests/packaging/versions.rs",
     // Packaging and scripts.

@@ -303,17 +303,24 @@ pub const TEMPLATE_TYPES: &[&str] = &[
     "Clock",
     "Context",
     "DatabaseSettings",
+    "DateTimeText",
+    "EmptySubscription",
     "FieldError",
     "Id",
     "IdError",
     "IdentityError",
     "InputObject",
+    "IntoGraphQlError",
     "LogSettings",
     "MaybeUndefined",
     "MergedObject",
+    "MockCallerIdentity",
+    "MockClock",
     "Object",
+    "ObjectType",
     "PageSize",
     "PageSizeError",
+    "Parse",
     "PgStore",
     "RepositoryError",
     "RequestCredentials",
@@ -327,8 +334,11 @@ pub const TEMPLATE_TYPES: &[&str] = &[
     "SqliteStore",
     "Store",
     "SystemClock",
+    "TestDatabase",
+    "TestSqlite",
     "Text",
     "TextRule",
+    "UnderTest",
     "Utc",
     "ValidationErrors",
     "Value",
@@ -339,7 +349,8 @@ pub const TEMPLATE_TYPES: &[&str] = &[
 /// Module names the template's shared code uses in one of the four crates, and the crates it names in
 /// paths: an entity module of the same name would collide with one or shadow the other.
 pub const TEMPLATE_MODULES: &[&str] = &[
-    // The template's own modules.
+    // The template's own modules, and the ones inside an entity's module: a module may not share
+    // its name with one of its own, or clippy calls it inception.
     "adapters",
     "application",
     "auth_service",
@@ -350,15 +361,20 @@ pub const TEMPLATE_MODULES: &[&str] = &[
     "clock",
     "deadline",
     "domain",
+    "drafts",
     "duration",
+    "errors",
     "fields",
     "graphql",
     "http",
     "id",
+    "model",
+    "mutation",
     "page",
     "ports",
     "postgres",
     "postgres_prepare",
+    "query",
     "schema",
     "service",
     "settings",
@@ -366,6 +382,9 @@ pub const TEMPLATE_MODULES: &[&str] = &[
     "startup",
     "store",
     "telemetry",
+    "tests",
+    "types",
+    "use_cases",
     "validation",
     // Crates the generated code names in paths.
     "alloc",
@@ -401,9 +420,134 @@ pub const TEMPLATE_MODULES: &[&str] = &[
 /// Fields every entity already has.
 pub const FIXED_FIELDS: &[&str] = &["id", "owner_id", "created_at", "updated_at"];
 
+/// Names a column cannot take: PostgreSQL's system columns, which every table has already, and the one
+/// local name async-graphql's `InputObject` derive binds beside the fields it parses.
+pub const TAKEN_COLUMNS: &[&str] = &[
+    "cmax", "cmin", "ctid", "obj", "oid", "tableoid", "xmax", "xmin",
+];
+
+/// Service names whose settings prefix would take other tools' variables for the service's own keys
+/// (the service refuses a key it does not know): `CARGO_*` under cargo, `RUST_BACKTRACE`,
+/// `TEST_DATABASE_URL` and `PG_TEST_*` from the test scripts, `JOBBER_*` from the compose file, and
+/// the CI runners' own. PostgreSQL's template databases are taken too.
+pub const TAKEN_SERVICE_NAMES: &[&str] = &[
+    "cargo",
+    "ci",
+    "compose",
+    "docker",
+    "git",
+    "github",
+    "home",
+    "jobber",
+    "lc",
+    "path",
+    "pg",
+    "postgres",
+    "runner",
+    "rust",
+    "rustup",
+    "ssh",
+    "template0",
+    "template1",
+    "test",
+    "xdg",
+];
+
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
     use super::*;
+    use crate::repo_root;
+
+    /// The type names the templates bring into scope or define themselves, leaving out those made from
+    /// the entity's name: an entity of any of these names would clash with one.
+    fn template_type_names() -> BTreeSet<String> {
+        fn walk(dir: &Path, into: &mut BTreeSet<String>) {
+            for entry in std::fs::read_dir(dir).expect("templates").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, into);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a template");
+                    // Only where the entity's own types are in scope can a name clash with it.
+                    if text.contains("{{ entity.pascal }}") && text.contains("use domain::") {
+                        collect(&text, into);
+                    }
+                }
+            }
+        }
+        fn collect(text: &str, into: &mut BTreeSet<String>) {
+            // Made-from-the-entity names touch a `{{ … }}`: cut those out and skip what touched them.
+            let mut plain = String::new();
+            let mut rest = text;
+            while let Some(open) = rest.find("{{") {
+                plain.push_str(&rest[..open]);
+                plain.push('§');
+                rest = rest[open..]
+                    .find("}}")
+                    .map_or("", |close| &rest[open + close + 2..]);
+            }
+            plain.push_str(rest);
+            let mut in_use = false;
+            for line in plain.lines() {
+                // `use chrono::TimeZone as _;` brings no name into scope.
+                let line = line.replace(" as _", "").replace("TimeZone;", ";");
+                let trimmed = line.trim_start();
+                let defines = ["struct ", "enum ", "type ", "trait "]
+                    .iter()
+                    .any(|kw| trimmed.starts_with(kw) || trimmed.starts_with(&format!("pub {kw}")));
+                in_use |= trimmed.starts_with("use ") || trimmed.starts_with("pub use ");
+                if in_use || defines {
+                    let words = trimmed
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '§'))
+                        .filter(|w| pascal_shaped(w) && !w.contains('§'));
+                    let words: Vec<&str> = if defines {
+                        words.take(1).collect()
+                    } else {
+                        words.collect()
+                    };
+                    into.extend(words.into_iter().map(str::to_owned));
+                }
+                if in_use && trimmed.ends_with(';') {
+                    in_use = false;
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        walk(&repo_root().join("xtask/templates"), &mut names);
+        names
+    }
+
+    /// What an entity name looks like: a capital, then a lower-case letter or digit; constants and
+    /// one-letter generics cannot be one.
+    fn pascal_shaped(word: &str) -> bool {
+        let mut chars = word.chars();
+        word.len() >= 2
+            && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    }
+
+    #[test]
+    fn every_type_name_the_templates_use_is_one_no_entity_may_take() {
+        let reserved: BTreeSet<&str> = RESERVED_TYPES
+            .iter()
+            .chain(TEMPLATE_TYPES)
+            .copied()
+            .collect();
+        let free: Vec<String> = template_type_names()
+            .into_iter()
+            .filter(|name| !reserved.contains(name.as_str()))
+            .collect();
+        assert!(
+            free.is_empty(),
+            "the templates name these types, which an entity could be called too: {free:?}; add \
+             them to TEMPLATE_TYPES"
+        );
+    }
 
     #[test]
     fn every_list_is_written_as_the_code_compares_it() {
@@ -412,6 +556,8 @@ mod tests {
             .chain(SQL_KEYWORDS)
             .chain(TEMPLATE_MODULES)
             .chain(FIXED_FIELDS)
+            .chain(TAKEN_COLUMNS)
+            .chain(TAKEN_SERVICE_NAMES)
         {
             assert_eq!(*word, word.to_ascii_lowercase(), "{word}");
         }

@@ -11,7 +11,7 @@ mod schema;
 pub use caller::{RequestCredentials, SharedIdentity, request_token, require_caller};
 pub use errors::IntoGraphQlError;
 pub use guards::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MAX_EXPANDED_SELECTIONS};
-pub use scalars::DateTime;
+pub use scalars::{DateTime, DateTimeText};
 pub use schema::{
     Builder, MAX_COMPLEXITY, MAX_DEPTH, SchemaModule, SchemaSettings, build_schema, schema_builder,
     sdl,

@@ -3,20 +3,14 @@
     reason = "figment::Jail fixes the closures' error type, figment::Error, which is large"
 )]
 
-use figment::Jail;
-
 use crate::Seconds;
-use crate::settings::Settings;
+use crate::settings::testing::{jailed, load_in};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
-fn load_in(jail: &Jail) -> Result<Settings, String> {
-    Settings::from_figment(Settings::figment(jail.directory()))
-}
-
 #[test]
 fn module_keys_reach_the_users_section_from_every_source() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.create_file("auth.toml", "bcrypt_cost = 10\nlockout_threshold = 7\n")?;
         jail.create_file(".env", "AUTH_BCRYPT_COST=11\n")?;
         let s = load_in(jail).expect("loads");
@@ -31,7 +25,7 @@ fn module_keys_reach_the_users_section_from_every_source() {
 
 #[test]
 fn the_bcrypt_cost_defaults_to_12_and_its_range_is_named() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         assert_eq!(load_in(jail).expect("loads").modules.users.bcrypt_cost, 12);
         jail.set_env("AUTH_BCRYPT_COST", "3");
         let err = load_in(jail).expect_err("cost too low");
@@ -45,7 +39,7 @@ fn the_bcrypt_cost_defaults_to_12_and_its_range_is_named() {
 
 #[test]
 fn an_unknown_module_key_is_named() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env("AUTH_BCRYPT_COTS", "10");
         let err = load_in(jail).expect_err("unknown key");
         assert!(err.contains("AUTH_BCRYPT_COTS"), "{err}");
@@ -56,7 +50,7 @@ fn an_unknown_module_key_is_named() {
 
 #[test]
 fn a_bad_value_in_auth_toml_names_the_key_and_the_file() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.create_file("auth.toml", "bcrypt_cost = \"high\"\n")?;
         let err = load_in(jail).expect_err("not a number");
         assert!(err.contains("AUTH_BCRYPT_COST"), "{err}");
@@ -67,7 +61,7 @@ fn a_bad_value_in_auth_toml_names_the_key_and_the_file() {
 
 #[test]
 fn postgres_needs_a_jwt_secret_and_a_short_one_is_refused_without_echoing_it() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env("AUTH_DATABASE_URL", "postgres://u@db/auth");
         let err = load_in(jail).expect_err("no secret");
         assert!(
@@ -90,7 +84,7 @@ fn postgres_needs_a_jwt_secret_and_a_short_one_is_refused_without_echoing_it() {
 
 #[test]
 fn the_embedded_store_runs_without_a_secret() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         let s = load_in(jail).expect("loads").modules.users;
         assert!(s.jwt_secret.is_none());
         assert_eq!(s.jwt_expiration, Seconds(3_600));
@@ -101,7 +95,7 @@ fn the_embedded_store_runs_without_a_secret() {
 
 #[test]
 fn token_lifetimes_take_units_and_the_cookie_flag_is_strict() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env("AUTH_JWT_EXPIRATION", "15m");
         jail.set_env("AUTH_COOKIE_SECURE", "false");
         let s = load_in(jail).expect("loads").modules.users;
@@ -123,7 +117,7 @@ fn token_lifetimes_take_units_and_the_cookie_flag_is_strict() {
 
 #[test]
 fn a_lockout_base_longer_than_its_cap_is_refused() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env("AUTH_LOCKOUT_BASE_SECONDS", "600");
         jail.set_env("AUTH_LOCKOUT_MAX_SECONDS", "60");
         let err = load_in(jail).expect_err("base above cap");

@@ -234,5 +234,38 @@ impl DatabaseSettings {
     }
 }
 
+/// What the settings tests of every section share.
+#[cfg(test)]
+pub(crate) mod testing {
+    #![allow(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closures' error type, figment::Error, which is large"
+    )]
+
+    use std::path::Path;
+
+    use figment::Jail;
+
+    use super::Settings;
+
+    /// Runs `test` in a jail with none of the developer's environment in it, so that a variable set
+    /// in their shell cannot change what a test loads.
+    pub(crate) fn jailed(test: impl FnOnce(&mut Jail) -> figment::error::Result<()>) {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            test(jail)
+        });
+    }
+
+    /// The settings as the service would load them in the jail's directory.
+    pub(crate) fn load_in(jail: &Jail) -> Result<Settings, String> {
+        load_from(jail.directory())
+    }
+
+    fn load_from(dir: &Path) -> Result<Settings, String> {
+        Settings::from_figment(Settings::figment(dir))
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,11 +5,8 @@
 
 use figment::Jail;
 
+use super::testing::{jailed, load_in};
 use super::*;
-
-fn load_in(jail: &Jail) -> Result<Settings, String> {
-    Settings::from_figment(Settings::figment(jail.directory()))
-}
 
 /// The environment variable for `key`, with this service's prefix.
 fn var(key: &str) -> String {
@@ -22,7 +19,7 @@ fn toml_file() -> String {
 
 #[test]
 fn defaults_need_nothing_installed() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         let s = load_in(jail).expect("defaults load");
         assert_eq!(s.server.port, service::DEFAULT_PORT);
         assert!(s.database.run_migrations && s.server.graphiql && s.server.introspection);
@@ -40,7 +37,7 @@ fn defaults_need_nothing_installed() {
 
 #[test]
 fn layers_apply_in_order_toml_then_dotenv_then_environment() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.create_file(
             toml_file(),
             "db_max_connections = 4\nport = 4000\ngraphiql = false\nlog_level = \"debug\"\n",
@@ -69,7 +66,7 @@ fn with_database_url(jail: &Jail, url: &str) -> Settings {
 
 #[test]
 fn a_postgres_url_selects_postgresql_with_the_services_name_on_its_connections() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         match with_database_url(jail, "postgres://u:secret@db:5432/app").storage() {
             Storage::Postgres(pool) => {
                 assert_eq!(pool.url.expose_secret(), "postgres://u:secret@db:5432/app");
@@ -83,7 +80,7 @@ fn a_postgres_url_selects_postgresql_with_the_services_name_on_its_connections()
 
 #[test]
 fn an_unknown_key_is_named() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         let typo = var("GRAPHIQ");
         jail.set_env(&typo, "true");
         let err = load_in(jail).expect_err("unknown key");
@@ -96,7 +93,7 @@ fn an_unknown_key_is_named() {
 
 #[test]
 fn a_key_that_names_a_section_is_refused_too() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("server"), "1");
         let err = load_in(jail).expect_err("not a setting");
         assert!(err.contains(&var("server")), "{err}");
@@ -106,7 +103,7 @@ fn a_key_that_names_a_section_is_refused_too() {
 
 #[test]
 fn a_bad_value_is_named() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env("PORT", "not-a-port");
         let err = load_in(jail).expect_err("bad port");
         assert!(err.starts_with("invalid configuration: PORT: "), "{err}");
@@ -116,7 +113,7 @@ fn a_bad_value_is_named() {
 
 #[test]
 fn booleans_are_parsed_strictly() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("graphiql"), "yes");
         let err = load_in(jail).expect_err("not a boolean");
         assert!(err.contains(&var("graphiql")), "{err}");
@@ -127,7 +124,7 @@ fn booleans_are_parsed_strictly() {
 
 #[test]
 fn out_of_range_values_name_the_variable_and_the_bounds() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("db_max_connections"), "0");
         let err = load_in(jail).expect_err("no connections");
         assert_eq!(
@@ -143,7 +140,7 @@ fn out_of_range_values_name_the_variable_and_the_bounds() {
 
 #[test]
 fn a_non_postgres_url_is_refused_without_echoing_it() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("database_url"), "mysql://root:hunter2@db/app");
         let err = load_in(jail).expect_err("not postgres");
         assert!(err.contains(&var("database_url")), "{err}");
@@ -154,7 +151,7 @@ fn a_non_postgres_url_is_refused_without_echoing_it() {
 
 #[test]
 fn debug_output_does_not_show_the_database_url() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         let s = with_database_url(jail, "postgres://u:hunter2@db/app");
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!format!("{:?}", s.storage()).contains("hunter2"));
@@ -164,7 +161,7 @@ fn debug_output_does_not_show_the_database_url() {
 
 #[test]
 fn the_sqlite_path_is_configurable() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("sqlite_path"), "/var/lib/app/data.db");
         let s = load_in(jail).expect("loads");
         match s.storage() {
@@ -177,7 +174,7 @@ fn the_sqlite_path_is_configurable() {
 
 #[test]
 fn an_empty_database_url_is_refused_rather_than_read_as_unset() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.set_env(var("database_url"), "");
         let err = load_in(jail).expect_err("empty URL");
         assert!(
@@ -190,7 +187,7 @@ fn an_empty_database_url_is_refused_rather_than_read_as_unset() {
 
 #[test]
 fn a_bad_value_in_the_toml_file_names_the_key_and_the_file() {
-    Jail::expect_with(|jail| {
+    jailed(|jail| {
         jail.create_file(toml_file(), "db_max_connections = \"many\"\n")?;
         let err = load_in(jail).expect_err("not a number");
         assert!(err.contains(&var("db_max_connections")), "{err}");

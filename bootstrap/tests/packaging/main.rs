@@ -13,5 +13,6 @@ mod dockerfile;
 mod dockerfile_model;
 mod dockerignore;
 mod interpolation;
+mod settings_docs;
 mod support;
 mod versions;

@@ -40,8 +40,10 @@ impl AuthServiceIdentity {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
-            // An answer is auth's own or none: a redirect elsewhere must not be followed with a token.
+            // An answer is auth's own or none: a redirect elsewhere must not be followed with a token,
+            // and no proxy from the environment may see one.
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
             .build()?;
         Ok(Self {
             client,

@@ -76,8 +76,25 @@ impl fmt::Display for Text {
 /// An instant as every service keeps it: UTC, to the millisecond. The `DateTime` scalar shows
 /// milliseconds, so finer digits would store a value that reads back as something else, and an update
 /// that sends back what it read would look like a change.
-pub fn instant(at: DateTime<Utc>) -> DateTime<Utc> {
+pub fn millis(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(at)
+}
+
+/// An instant as a client sent it: RFC 3339 (ISO 8601 with a date, a time and an offset), in any
+/// offset, kept in UTC to the millisecond.
+///
+/// # Errors
+/// The rule it breaks, when it is not RFC 3339.
+pub fn instant(raw: &str) -> Result<DateTime<Utc>, Vec<Violation>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|at| millis(at.with_timezone(&Utc)))
+        .map_err(|_| {
+            vec![Violation {
+                rule: "isRfc3339",
+                message: "must be an RFC 3339 date and time, such as 2026-01-02T03:04:05.678Z"
+                    .to_owned(),
+            }]
+        })
 }
 
 /// What an update asks of one field: leave it, clear it (optional fields only), or set it.
@@ -99,20 +116,29 @@ impl<T> Change<T> {
     }
 }
 
-/// A required text field: its text, or `None` with its violations recorded under `field`.
-pub fn text(field: &'static str, raw: &str, errors: &mut ValidationErrors) -> Option<Text> {
-    Text::parse(raw).map_err(|broken| errors.add(field, broken)).ok()
+/// How a field's raw text becomes its value: [`Text::parse`] or [`instant`].
+pub type Parse<T> = fn(&str) -> Result<T, Vec<Violation>>;
+
+/// A required field: its value, or `None` with its violations recorded under `field`.
+pub fn value<T>(
+    field: &'static str,
+    raw: &str,
+    parse: Parse<T>,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    parse(raw).map_err(|broken| errors.add(field, broken)).ok()
 }
 
-/// An optional text field: `Some(None)` when absent, `None` when broken.
-pub fn optional_text(
+/// An optional field: `Some(None)` when absent, `None` when broken.
+pub fn optional_value<T>(
     field: &'static str,
     raw: Option<&str>,
+    parse: Parse<T>,
     errors: &mut ValidationErrors,
-) -> Option<Option<Text>> {
+) -> Option<Option<T>> {
     match raw {
         None => Some(None),
-        Some(raw) => text(field, raw, errors).map(Some),
+        Some(raw) => value(field, raw, parse, errors).map(Some),
     }
 }
 
@@ -133,29 +159,32 @@ pub fn required_change<T>(
     }
 }
 
-/// A change to a required text field: kept (`Some(None)`), set to text within its rules, or broken
-/// (`None`: cleared, or text that breaks a rule).
-pub fn required_text_change(
+/// A change to a required field whose value is parsed from text: kept, set to a value within its
+/// rules, or broken (`None`: cleared, or text that breaks a rule).
+pub fn required_value_change<T>(
     field: &'static str,
     change: Change<String>,
+    parse: Parse<T>,
     errors: &mut ValidationErrors,
-) -> Option<Option<Text>> {
+) -> Option<Option<T>> {
     match required_change(field, change, errors)? {
         None => Some(None),
-        Some(raw) => text(field, &raw, errors).map(Some),
+        Some(raw) => value(field, &raw, parse, errors).map(Some),
     }
 }
 
-/// A change to an optional text field, with the text's rules applied to a value it sets.
-pub fn text_change(
+/// A change to an optional field whose value is parsed from text, with the rules applied to a value
+/// it sets.
+pub fn value_change<T>(
     field: &'static str,
     change: Change<String>,
+    parse: Parse<T>,
     errors: &mut ValidationErrors,
-) -> Option<Change<Text>> {
+) -> Option<Change<T>> {
     match change {
         Change::Keep => Some(Change::Keep),
         Change::Clear => Some(Change::Clear),
-        Change::Set(raw) => text(field, &raw, errors).map(Change::Set),
+        Change::Set(raw) => value(field, &raw, parse, errors).map(Change::Set),
     }
 }
 
@@ -193,11 +222,13 @@ mod tests {
     }
 
     #[test]
-    fn instants_keep_milliseconds_and_drop_the_rest() {
-        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678912+02:00")
-            .expect("valid")
-            .with_timezone(&Utc);
-        assert_eq!(instant(at).to_rfc3339(), "2026-01-02T01:04:05.678+00:00");
+    fn instants_take_any_offset_and_keep_utc_milliseconds() {
+        let at = instant("2026-01-02T03:04:05.678912+02:00").expect("valid");
+        assert_eq!(at.to_rfc3339(), "2026-01-02T01:04:05.678+00:00");
+        for bad in ["", "next tuesday", "2026-01-02", "2026-01-02T03:04:05", "1767322245"] {
+            let broken = instant(bad).expect_err(bad);
+            assert_eq!(broken[0].rule, "isRfc3339", "{bad}");
+        }
     }
 
     #[test]
@@ -212,24 +243,29 @@ mod tests {
     }
 
     #[test]
-    fn text_changes_apply_the_rules_to_what_they_set() {
+    fn parsed_changes_apply_the_rules_to_what_they_set() {
         let mut errors = ValidationErrors::new();
         assert_eq!(
-            text_change("note", Change::Set("  ".to_owned()), &mut errors),
+            value_change("note", Change::Set("  ".to_owned()), Text::parse, &mut errors),
             None
         );
         assert_eq!(
-            text_change("note", Change::Clear, &mut errors),
-            Some(Change::Clear)
+            value_change("note", Change::Clear, Text::parse, &mut errors),
+            Some(Change::<Text>::Clear)
         );
         assert_eq!(errors.fields()[0].violations[0].rule, "isNotEmpty");
-        assert_eq!(optional_text("note", None, &mut errors), Some(None));
+        assert_eq!(optional_value("note", None, Text::parse, &mut errors), Some(None));
         assert_eq!(
-            required_text_change("title", Change::Set(" T ".to_owned()), &mut errors),
+            required_value_change("due", Change::Set("soon".to_owned()), instant, &mut errors),
+            None
+        );
+        assert_eq!(errors.fields()[1].field, "due");
+        assert_eq!(
+            required_value_change("title", Change::Set(" T ".to_owned()), Text::parse, &mut errors),
             Some(Some(Text::parse("T").expect("valid")))
         );
         assert_eq!(
-            required_text_change("title", Change::Clear, &mut errors),
+            required_value_change("title", Change::Clear, Text::parse, &mut errors),
             None
         );
     }

@@ -25,7 +25,7 @@ impl Pg{{ entity.pascal }}Repository {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+struct {{ entity.pascal }}Row {
     id: i64,
     owner_id: i64,
 {% for f in fields %}
@@ -36,10 +36,10 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<Row> for {{ entity.pascal }} {
+impl TryFrom<{{ entity.pascal }}Row> for {{ entity.pascal }} {
     type Error = RepositoryError;
 
-    fn try_from(row: Row) -> Result<Self, Self::Error> {
+    fn try_from(row: {{ entity.pascal }}Row) -> Result<Self, Self::Error> {
         let corrupt = |what: &str, value: i64| {
             RepositoryError::Unexpected(anyhow::anyhow!("stored {what} {value} is not positive"))
         };
@@ -63,7 +63,7 @@ impl TryFrom<Row> for {{ entity.pascal }} {
     }
 }
 
-fn to_{{ entity.snake }}(row: Option<Row>) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
+fn to_{{ entity.snake }}(row: Option<{{ entity.pascal }}Row>) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
     row.map({{ entity.pascal }}::try_from).transpose()
 }
 
@@ -80,7 +80,7 @@ impl {{ entity.pascal }}Repository for Pg{{ entity.pascal }}Repository {
             "INSERT INTO {{ plural.snake }} (owner_id, {% for f in fields %}{{ f.name }}, {% endfor %}created_at, updated_at) \
              VALUES ($1, {% for f in fields %}${{ loop.index + 1 }}, {% endfor %}${{ fields | length + 2 }}, ${{ fields | length + 2 }}) RETURNING {COLUMNS}"
         );
-        let row: Row = self
+        let row: {{ entity.pascal }}Row = self
             .store
             .call(|pool| async move {
                 sqlx::query_as(&sql)
@@ -126,7 +126,7 @@ impl {{ entity.pascal }}Repository for Pg{{ entity.pascal }}Repository {
         let sql = format!(
             "SELECT {COLUMNS} FROM {{ plural.snake }} WHERE owner_id = $1 AND id > $2 ORDER BY id LIMIT $3"
         );
-        let rows: Vec<Row> = self
+        let rows: Vec<{{ entity.pascal }}Row> = self
             .store
             .call(|pool| async move {
                 sqlx::query_as(&sql)
@@ -147,11 +147,11 @@ impl {{ entity.pascal }}Repository for Pg{{ entity.pascal }}Repository {
         fields: &{{ entity.pascal }}Fields,
         at: DateTime<Utc>,
     ) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
-        // The WHERE on updated_at is the compare-and-set; GREATEST keeps updated_at moving even if this
-        // replica's clock is behind the one that wrote last.
+        // The WHERE on updated_at is the compare-and-set; GREATEST keeps updated_at moving, by a
+        // millisecond the API can show, even if this replica's clock is behind the one that wrote last.
         let sql = format!(
             "UPDATE {{ plural.snake }} SET {% for f in fields %}{{ f.name }} = ${{ loop.index + 3 }}, {% endfor %}\
-             updated_at = GREATEST(${{ fields | length + 4 }}, updated_at + interval '1 microsecond') \
+             updated_at = GREATEST(${{ fields | length + 4 }}, updated_at + interval '1 millisecond') \
              WHERE id = $1 AND owner_id = $2 AND updated_at = $3 RETURNING {COLUMNS}"
         );
         let row = self

@@ -26,7 +26,7 @@ impl Sqlite{{ entity.pascal }}Repository {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+struct {{ entity.pascal }}Row {
     id: i64,
     owner_id: i64,
 {% for f in fields %}
@@ -65,10 +65,10 @@ fn boolean(column: &str, stored: i64) -> Result<bool, RepositoryError> {
 }
 {% endif %}
 
-impl TryFrom<Row> for {{ entity.pascal }} {
+impl TryFrom<{{ entity.pascal }}Row> for {{ entity.pascal }} {
     type Error = RepositoryError;
 
-    fn try_from(row: Row) -> Result<Self, Self::Error> {
+    fn try_from(row: {{ entity.pascal }}Row) -> Result<Self, Self::Error> {
         Ok(Self {
             id: {{ entity.pascal }}Id::try_new(row.id).map_err(|_| corrupt("id", row.id))?,
             owner_id: CallerId::try_new(row.owner_id).map_err(|_| corrupt("owner_id", row.owner_id))?,
@@ -97,7 +97,7 @@ impl TryFrom<Row> for {{ entity.pascal }} {
     }
 }
 
-fn to_{{ entity.snake }}(row: Option<Row>) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
+fn to_{{ entity.snake }}(row: Option<{{ entity.pascal }}Row>) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
     row.map({{ entity.pascal }}::try_from).transpose()
 }
 
@@ -117,7 +117,7 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
             "INSERT INTO {{ plural.snake }} (owner_id, {% for f in fields %}{{ f.name }}, {% endfor %}created_at, updated_at) \
              VALUES (?1, {% for f in fields %}?{{ loop.index + 1 }}, {% endfor %}?{{ fields | length + 2 }}, ?{{ fields | length + 2 }}) RETURNING {COLUMNS}"
         );
-        let row: Row = self
+        let row: {{ entity.pascal }}Row = self
             .store
             .write(|pool| async move {
                 sqlx::query_as(&sql)
@@ -163,7 +163,7 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
         let sql = format!(
             "SELECT {COLUMNS} FROM {{ plural.snake }} WHERE owner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
-        let rows: Vec<Row> = self
+        let rows: Vec<{{ entity.pascal }}Row> = self
             .store
             .read(|pool| async move {
                 sqlx::query_as(&sql)
@@ -184,11 +184,11 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
         fields: &{{ entity.pascal }}Fields,
         at: DateTime<Utc>,
     ) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
-        // The WHERE on updated_at is the compare-and-set; max() keeps updated_at moving even if this
-        // clock is behind the one that wrote last, exactly as the PostgreSQL adapter does.
+        // The WHERE on updated_at is the compare-and-set; max() keeps updated_at moving by a millisecond
+        // (1,000 µs) even if this clock is behind the one that wrote last, as the PostgreSQL adapter does.
         let sql = format!(
             "UPDATE {{ plural.snake }} SET {% for f in fields %}{{ f.name }} = ?{{ loop.index + 3 }}, {% endfor %}\
-             updated_at = max(?{{ fields | length + 4 }}, updated_at + 1) \
+             updated_at = max(?{{ fields | length + 4 }}, updated_at + 1000) \
              WHERE id = ?1 AND owner_id = ?2 AND updated_at = ?3 RETURNING {COLUMNS}"
         );
         let row = self

@@ -50,8 +50,8 @@ pub trait {{ entity.pascal }}Repository: Send + Sync + 'static {
     ) -> Result<Vec<{{ entity.pascal }}>, RepositoryError>;
 
     /// Compare-and-set of the fields: replaces `current`'s fields with `fields` only if the stored row
-    /// (of `current`'s owner) still has `current.updated_at`, and moves `updated_at` to `at`, or just
-    /// past the stored value if `at` is not later, so that it always moves. Returns the row as stored,
+    /// (of `current`'s owner) still has `current.updated_at`, and moves `updated_at` to `at`, or a
+    /// millisecond past the stored value if `at` is not later, so that it always moves visibly. Returns the row as stored,
     /// or `Ok(None)` if it changed meanwhile or is gone; then nothing was written.
     ///
     /// # Errors

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use domain::fields::millis;
 use domain::{
     Caller, ValidationErrors, {{ entity.pascal }}, {{ entity.pascal }}Draft, {{ entity.pascal }}Id,
     {{ entity.pascal }}PatchDraft, page_after,
@@ -16,7 +17,8 @@ use crate::ports::Clock;
 /// same {{ entity.prose }} keeps changing under us.
 const MAX_ATTEMPTS: usize = 3;
 
-/// The {{ plural.snake }} module, generic over its ports so that production pays nothing for the
+/// The {{ plural.snake }} module, generic over its ports (its times are kept to the millisecond, as the
+/// API shows them, so that every change it writes moves `updatedAt` visibly), so that production pays nothing for the
 /// abstraction and tests can swap in mocks.
 #[derive(Debug, Clone)]
 pub struct {{ entity.pascal }}Service<R, C> {
@@ -61,7 +63,7 @@ impl<R: {{ entity.pascal }}Repository, C: Clock> {{ entity.pascal }}UseCases for
         let new = New{{ entity.pascal }} {
             owner_id: caller.id,
             fields,
-            created_at: self.clock.now(),
+            created_at: millis(self.clock.now()),
         };
         Ok(self.repository.create(new).await?)
     }
@@ -97,7 +99,7 @@ impl<R: {{ entity.pascal }}Repository, C: Clock> {{ entity.pascal }}UseCases for
             };
             if let Some(updated) = self
                 .repository
-                .replace(&current, &fields, self.clock.now())
+                .replace(&current, &fields, millis(self.clock.now()))
                 .await?
             {
                 return Ok(updated);

@@ -3,13 +3,13 @@
 //! A mock with no expectation panics if called, which is how "nothing is read" and "nothing is
 //! written" are asserted.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::TimeZone as _;
+use chrono::{DateTime, Utc};
 use domain::{
     Caller, CallerId, {{ entity.pascal }}, {{ entity.pascal }}Draft, {{ entity.pascal }}Fields,
     {{ entity.pascal }}Id, {{ entity.pascal }}PatchDraft,
 };
 use domain::fields::Change;
-use mockall::Sequence;
 
 use super::ports::{Mock{{ entity.pascal }}Repository, New{{ entity.pascal }}};
 use super::*;
@@ -67,9 +67,9 @@ fn change() -> {{ entity.pascal }}PatchDraft {
     }
 }
 
-type Service = {{ entity.pascal }}Service<Mock{{ entity.pascal }}Repository, MockClock>;
+type UnderTest = {{ entity.pascal }}Service<Mock{{ entity.pascal }}Repository, MockClock>;
 
-fn service(repository: Mock{{ entity.pascal }}Repository, clock: MockClock) -> Service {
+fn service(repository: Mock{{ entity.pascal }}Repository, clock: MockClock) -> UnderTest {
     {{ entity.pascal }}Service::new(repository, clock)
 }
 
@@ -224,7 +224,7 @@ async fn a_changed_field_is_written_by_compare_and_set_at_the_clocks_time() {
 #[tokio::test]
 async fn a_lost_race_is_retried_on_the_winners_row_then_gives_up_with_conflict() {
     let mut repository = Mock{{ entity.pascal }}Repository::new();
-    let mut sequence = Sequence::new();
+    let mut sequence = mockall::Sequence::new();
     for _ in 0..3 {
         repository
             .expect_find()

@@ -42,6 +42,12 @@ impl CallersSettings {
         let key = env_name("auth_url");
         let url = Url::parse(&self.auth_url)
             .map_err(|e| format!("invalid configuration: {key} is not a URL ({e})"))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            // The URL is logged at start; and the auth service takes sessions, not credentials.
+            return Err(format!(
+                "invalid configuration: {key} must not hold a user name or password"
+            ));
+        }
         if url.scheme() != "http" || url.host_str().is_none() {
             return Err(format!(
                 "invalid configuration: {key} must be an http:// URL with a host, such as \
@@ -71,17 +77,11 @@ mod tests {
         reason = "figment::Jail fixes the closures' error type, figment::Error, which is large"
     )]
 
-    use figment::Jail;
-
-    use crate::settings::Settings;
-
-    fn load_in(jail: &Jail) -> Result<Settings, String> {
-        Settings::from_figment(Settings::figment(jail.directory()))
-    }
+    use crate::settings::testing::{jailed, load_in};
 
     #[test]
     fn the_auth_service_is_asked_on_this_machine_by_default() {
-        Jail::expect_with(|jail| {
+        jailed(|jail| {
             let settings = load_in(jail).expect("defaults load");
             assert_eq!(settings.modules.callers.auth_url, "http://localhost:{{ auth_port }}");
             Ok(())
@@ -90,15 +90,16 @@ mod tests {
 
     #[test]
     fn the_auth_url_is_read_from_its_key_and_checked() {
-        Jail::expect_with(|jail| {
+        jailed(|jail| {
             jail.set_env("{{ prefix }}AUTH_URL", "http://auth:3000");
             let settings = load_in(jail).expect("loads");
             assert_eq!(settings.modules.callers.auth_url, "http://auth:3000");
-            for bad in ["not a url", "https://auth:3000", "ftp://auth"] {
+            for bad in ["not a url", "https://auth:3000", "ftp://auth", "http://me:secret@auth:3000"] {
                 jail.set_env("{{ prefix }}AUTH_URL", bad);
                 let err = load_in(jail).expect_err(bad);
                 assert!(err.contains("{{ prefix }}AUTH_URL"), "{bad}: {err}");
                 assert!(!err.contains('\n'), "one line: {err}");
+                assert!(!err.contains("secret"), "never echoed: {err}");
             }
             Ok(())
         });

@@ -10,7 +10,8 @@ use super::{{ entity.pascal }}Fields;
 use crate::ValidationErrors;
 use crate::fields::{{ '{' }}{{ draft_imports | join(", ") }}{{ '}' }};
 
-/// `create{{ entity.pascal }}`'s fields as a client sent them.
+/// `create{{ entity.pascal }}`'s fields as a client sent them: text as text, timestamps as RFC 3339
+/// text, which the rules parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct {{ entity.pascal }}Draft {
 {% for f in fields %}
@@ -24,14 +25,14 @@ impl {{ entity.pascal }}Draft {
     pub fn parse(self) -> Result<{{ entity.pascal }}Fields, ValidationErrors> {
 {% if has.create_breakable %}
         let mut errors = ValidationErrors::new();
-{% for f in fields if f.kind == "string" %}
+{% for f in fields if f.breaks_on_create %}
 {% if f.optional %}
-        let parsed_{{ f.name }} = optional_text("{{ f.camel }}", self.{{ f.name }}.as_deref(), &mut errors);
+        let parsed_{{ f.name }} = optional_value("{{ f.camel }}", self.{{ f.name }}.as_deref(), {{ m.parser(f) }}, &mut errors);
 {% else %}
-        let parsed_{{ f.name }} = text("{{ f.camel }}", &self.{{ f.name }}, &mut errors);
+        let parsed_{{ f.name }} = value("{{ f.camel }}", &self.{{ f.name }}, {{ m.parser(f) }}, &mut errors);
 {% endif %}
 {% endfor %}
-{% for f in fields if f.kind == "string" %}
+{% for f in fields if f.breaks_on_create %}
         let Some(parsed_{{ f.name }}) = parsed_{{ f.name }} else {
             return Err(errors);
         };
@@ -39,12 +40,8 @@ impl {{ entity.pascal }}Draft {
 {% endif %}
         Ok({{ entity.pascal }}Fields {
 {% for f in fields %}
-{% if f.kind == "string" %}
+{% if f.breaks_on_create %}
             {{ f.name }}: parsed_{{ f.name }},
-{% elif f.kind == "timestamp" and f.optional %}
-            {{ f.name }}: self.{{ f.name }}.map(instant),
-{% elif f.kind == "timestamp" %}
-            {{ f.name }}: instant(self.{{ f.name }}),
 {% else %}
             {{ f.name }}: self.{{ f.name }},
 {% endif %}
@@ -82,15 +79,12 @@ impl {{ entity.pascal }}PatchDraft {
 {% if has.update_breakable %}
         let mut errors = ValidationErrors::new();
 {% endif %}
-{% for f in fields %}
-{% if f.kind == "string" and f.optional %}
-        let parsed_{{ f.name }} = text_change("{{ f.camel }}", self.{{ f.name }}, &mut errors);
-{% elif f.kind == "string" %}
-        let parsed_{{ f.name }} = required_text_change("{{ f.camel }}", self.{{ f.name }}, &mut errors);
-{% elif not f.optional and f.kind == "timestamp" %}
-        let parsed_{{ f.name }} =
-            required_change("{{ f.camel }}", self.{{ f.name }}, &mut errors).map(|kept| kept.map(instant));
-{% elif not f.optional %}
+{% for f in fields if f.breaks_on_update %}
+{% if f.breaks_on_create and f.optional %}
+        let parsed_{{ f.name }} = value_change("{{ f.camel }}", self.{{ f.name }}, {{ m.parser(f) }}, &mut errors);
+{% elif f.breaks_on_create %}
+        let parsed_{{ f.name }} = required_value_change("{{ f.camel }}", self.{{ f.name }}, {{ m.parser(f) }}, &mut errors);
+{% else %}
         let parsed_{{ f.name }} = required_change("{{ f.camel }}", self.{{ f.name }}, &mut errors);
 {% endif %}
 {% endfor %}
@@ -103,8 +97,6 @@ impl {{ entity.pascal }}PatchDraft {
 {% for f in fields %}
 {% if f.breaks_on_update %}
             {{ f.name }}: parsed_{{ f.name }},
-{% elif f.kind == "timestamp" %}
-            {{ f.name }}: self.{{ f.name }}.map(instant),
 {% else %}
             {{ f.name }}: self.{{ f.name }},
 {% endif %}

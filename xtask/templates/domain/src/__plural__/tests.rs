@@ -178,11 +178,26 @@ fn null_clears_an_optional_field() {
 {% if has.timestamp %}
 
 #[test]
+fn a_timestamp_that_is_not_rfc_3339_is_refused_naming_its_field() {
+{% set f = timestamp_fields[0] %}
+    let errors = {{ entity.pascal }}Draft {
+        {{ f.name }}: {% if f.optional %}Some("next tuesday".to_owned()){% else %}"next tuesday".to_owned(){% endif %},
+{% if fields | length > 1 %}
+        ..draft()
+{% endif %}
+    }
+    .parse()
+    .expect_err("not a timestamp");
+    assert_eq!(errors.fields()[0].field, "{{ f.camel }}");
+    assert_eq!(errors.fields()[0].violations[0].rule, "isRfc3339");
+}
+
+#[test]
 fn a_timestamp_that_differs_below_the_millisecond_is_no_change() {
 {% set f = timestamp_fields[0] %}
     let current = fields();
     let patch = {{ entity.pascal }}PatchDraft {
-        {{ f.name }}: Change::Set(at(123_456_999)),
+        {{ f.name }}: Change::Set("2023-11-14T22:15:23.456999Z".to_owned()),
 {% if fields | length > 1 %}
         ..Default::default()
 {% endif %}

@@ -23,7 +23,7 @@ impl {{ plural.pascal }}Mutation {
         let draft = {{ entity.pascal }}Draft {
 {% for f in fields %}
 {% if f.kind == "timestamp" and f.optional %}
-            {{ f.name }}: input.{{ f.name }}.map(|at| at.0),
+            {{ f.name }}: input.{{ f.name }}.map(|text| text.0),
 {% elif f.kind == "timestamp" %}
             {{ f.name }}: input.{{ f.name }}.0,
 {% else %}
@@ -50,7 +50,7 @@ impl {{ plural.pascal }}Mutation {
         let patch = {{ entity.pascal }}PatchDraft {
 {% for f in fields %}
 {% if f.kind == "timestamp" %}
-            {{ f.name }}: change(input.{{ f.name }}).map(|at| at.0),
+            {{ f.name }}: change(input.{{ f.name }}).map(|text| text.0),
 {% else %}
             {{ f.name }}: change(input.{{ f.name }}),
 {% endif %}

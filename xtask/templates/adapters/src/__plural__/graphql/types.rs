@@ -5,6 +5,9 @@
 use async_graphql::{ID, InputObject, MaybeUndefined, Object};
 
 use crate::graphql::DateTime;
+{% if has.timestamp %}
+use crate::graphql::DateTimeText;
+{% endif %}
 
 /// One of the caller's own {{ plural.prose }}.
 pub struct {{ entity.pascal }}(pub domain::{{ entity.pascal }});
