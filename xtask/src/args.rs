@@ -136,7 +136,7 @@ pub fn parse(args: &[String], cwd: &Path) -> Result<Parsed, ArgError> {
         fields = fields::default_fields();
     }
     fields::check_distinct(&fields).map_err(|rule| refuse("--field", rule))?;
-    let out = cwd.join(out.unwrap_or_else(|| format!("../{}", name.as_str())));
+    let out = lexical(&cwd.join(out.unwrap_or_else(|| format!("../{}", name.as_str()))));
     check_out(&out)?;
     Ok(Parsed::Generate(NewService {
         name,
@@ -145,6 +145,26 @@ pub fn parse(args: &[String], cwd: &Path) -> Result<Parsed, ArgError> {
         fields,
         out,
     }))
+}
+
+/// Folds `.` and `..` so the path we print is the one a user would type
+/// (`/work/scheduler`, not `/work/auth/../scheduler`). Lexical on purpose: the
+/// directory may not exist yet, so it cannot be canonicalized.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut tidy = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(tidy.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                tidy.pop();
+            }
+            other => tidy.push(other),
+        }
+    }
+    tidy
 }
 
 fn set_once(slot: &mut Option<String>, flag: &str, value: String) -> Result<(), ArgError> {
@@ -212,7 +232,8 @@ mod tests {
         let cwd = tempfile::tempdir().expect("tempdir");
         let spec = generate("scheduler --entity Job", cwd.path()).expect("valid");
         assert_eq!(spec.fields, fields::default_fields());
-        assert_eq!(spec.out, cwd.path().join("../scheduler"));
+        let parent = cwd.path().parent().expect("a temp dir has a parent");
+        assert_eq!(spec.out, parent.join("scheduler"));
         assert_eq!(spec.plural.pascal(), "Jobs");
     }
 
