@@ -633,6 +633,53 @@ async fn an_unknown_field_is_graphql_validation_failed() {
     );
 }
 
+/// Choosing the operation happens after async-graphql's hooks, so without a guard of ours these two
+/// answered without any code.
+#[tokio::test]
+async fn several_operations_without_an_operation_name_are_operation_resolution_failure() {
+    let schema = schema(MockUserUseCases::new(), false);
+    let response = run(&schema, "query A { __typename } query B { __typename }").await;
+    assert_refused(&response, "OPERATION_RESOLUTION_FAILURE");
+    assert!(
+        message(sole_error(&response)).contains("operationName"),
+        "{response:#}"
+    );
+}
+
+#[tokio::test]
+async fn an_operation_name_the_document_lacks_is_operation_resolution_failure() {
+    let schema = schema(MockUserUseCases::new(), false);
+    for document in [
+        "{ __typename }",
+        "query A { __typename } query B { __typename }",
+    ] {
+        let response = run(&schema, Request::new(document).operation_name("X")).await;
+        assert_refused(&response, "OPERATION_RESOLUTION_FAILURE");
+        assert!(
+            message(sole_error(&response)).contains("\"X\""),
+            "{response:#}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_operation_named_in_the_document_or_a_lone_named_one_still_runs() {
+    let schema = schema(MockUserUseCases::new(), false);
+    let two = "query A { a: __typename } query B { b: __typename }";
+    let response = run(&schema, Request::new(two).operation_name("B")).await;
+    assert_eq!(
+        response["data"],
+        serde_json::json!({ "b": "Query" }),
+        "{response:#}"
+    );
+    let response = run(&schema, "query Only { __typename }").await;
+    assert_eq!(
+        response["data"],
+        serde_json::json!({ "__typename": "Query" }),
+        "{response:#}"
+    );
+}
+
 #[tokio::test]
 async fn the_password_hash_cannot_be_queried() {
     for field in ["passwordHash", "password_hash", "hash"] {

@@ -18,7 +18,9 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Field, Selection, SelectionSet,
+};
 use async_graphql::{
     Name, Positioned, Request, Response, ServerError, ServerResult, ValidationResult, Variables,
 };
@@ -32,6 +34,9 @@ pub const MAX_EXPANDED_SELECTIONS: usize = 50_000;
 
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+/// The request does not say which of its operations to run, or names one it does not hold (Apollo
+/// Server's name for it).
+pub const OPERATION_RESOLUTION_FAILURE: &str = "OPERATION_RESOLUTION_FAILURE";
 
 pub(super) struct RequestGuards {
     pub(super) introspection: bool,
@@ -64,10 +69,12 @@ impl Extension for RequestGuardsExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        let operation_name = request.operation_name.clone();
         let document = request
             .parsed_query()
             .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))?;
         self.check(document)?;
+        resolve_operation(document, operation_name.as_deref())?;
         next.run(ctx, request).await
     }
 
@@ -144,6 +151,25 @@ impl RequestGuardsExtension {
         }
         Ok(())
     }
+}
+
+/// async-graphql picks the operation after every extension hook has run, so its refusal would reach
+/// the client without a code; the same choice is made here first, where it can carry one.
+fn resolve_operation(document: &ExecutableDocument, name: Option<&str>) -> ServerResult<()> {
+    let message = match (&document.operations, name) {
+        (DocumentOperations::Single(_), None) => return Ok(()),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => return Ok(()),
+        (DocumentOperations::Multiple(ops), Some(name)) if ops.contains_key(name) => return Ok(()),
+        (DocumentOperations::Multiple(_), None) => {
+            "The document holds several operations: say which to run in operationName.".to_owned()
+        }
+        // A lone anonymous operation has no name to match, as in graphql-js.
+        (_, Some(name)) => format!("The document holds no operation named \"{name}\"."),
+    };
+    Err(with_code(
+        ServerError::new(message, None),
+        OPERATION_RESOLUTION_FAILURE,
+    ))
 }
 
 fn refusal(message: String) -> ServerError {

@@ -10,7 +10,10 @@ mod schema;
 
 pub use caller::{RequestCredentials, SharedIdentity, request_token, require_caller};
 pub use errors::IntoGraphQlError;
-pub use guards::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MAX_EXPANDED_SELECTIONS};
+pub use guards::{
+    GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, MAX_EXPANDED_SELECTIONS,
+    OPERATION_RESOLUTION_FAILURE,
+};
 pub use scalars::{DateTime, DateTimeText};
 pub use schema::{
     Builder, MAX_COMPLEXITY, MAX_DEPTH, SchemaModule, SchemaSettings, build_schema, schema_builder,
