@@ -205,6 +205,56 @@ async fn every_response_carries_a_request_id() {
     );
 }
 
+/// An id is echoed and logged with every line of its request, so an unbounded one was an amplifier.
+#[tokio::test]
+async fn a_long_or_unusual_client_request_id_is_replaced_by_a_fresh_uuid() {
+    let app = TestApp::spawn().await;
+    for sent in [
+        "x".repeat(8_000),
+        "x".repeat(129),
+        "a b".to_owned(),
+        "a/b".to_owned(),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/api/health"))
+            .header("x-request-id", &sent)
+            .send()
+            .await
+            .expect("sent");
+        let echoed = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let is_uuid = echoed.len() == 36
+            && echoed.char_indices().all(|(i, c)| {
+                if [8, 13, 18, 23].contains(&i) {
+                    c == '-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
+            });
+        assert!(is_uuid, "{} characters sent, {echoed:?} echoed", sent.len());
+    }
+    let longest = "a.b_c:d-".repeat(16);
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", &longest)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some(longest.as_str())
+    );
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer_while_the_database_is_up() {
     let app = TestApp::spawn().await;
