@@ -260,6 +260,29 @@ fn a_token_that_expires_before_it_is_issued_is_invalid() {
     assert_eq!(verify(&token), Err(TokenRejected::Invalid));
 }
 
+/// Signed with the right key but living longer than this service ever issues: a forged or leaked
+/// signer's token, or one from a deployment with a longer lifetime.
+#[test]
+fn a_token_that_lives_longer_than_the_configured_lifetime_is_invalid() {
+    let living = |secs: i64| {
+        let claims = with(valid_claims(), "exp", json!(NOW_SECS + secs));
+        sign(Algorithm::HS256, &claims, SECRET)
+    };
+    assert_eq!(
+        verify(&living(LIFETIME_SECS)),
+        Ok(42),
+        "exactly the lifetime"
+    );
+    assert_eq!(
+        verify(&living(LIFETIME_SECS + 1)),
+        Err(TokenRejected::Invalid)
+    );
+    assert_eq!(
+        verify(&living(100 * 365 * 86_400)),
+        Err(TokenRejected::Invalid)
+    );
+}
+
 #[test]
 fn a_token_issued_more_than_a_minute_ahead_is_invalid() {
     let issued_ahead = |secs: i64| {

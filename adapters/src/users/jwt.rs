@@ -176,7 +176,10 @@ impl SessionTokens for JwtTokens {
             .parse::<UserId>()
             .map_err(|_| TokenRejected::Invalid)?;
         let issued_at = DateTime::from_timestamp(claims.iat, 0).ok_or(TokenRejected::Invalid)?;
-        if claims.exp <= claims.iat {
+        // No token this service issues lives longer than its lifetime; one that does was not minted
+        // under this configuration, whoever holds the key.
+        let lives = claims.exp.saturating_sub(claims.iat);
+        if lives <= 0 || lives > self.lifetime_secs {
             return Err(TokenRejected::Invalid);
         }
         // Whole seconds suffice: for an integer t, `now >= t` exactly when `floor(now) >= t`.
