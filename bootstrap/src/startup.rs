@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::graphql::{SchemaModule, SchemaSettings, SharedIdentity, build_schema};
-use adapters::http::{HttpSettings, router};
+use adapters::http::{ConnectionLimits, HttpSettings, router, serve};
 use adapters::schema::{Mutation, Query};
 use anyhow::Context;
 use axum::Router;
@@ -28,6 +28,7 @@ pub struct Application {
     router: Router,
     store: Store,
     shutdown_grace: Duration,
+    limits: ConnectionLimits,
 }
 
 impl std::fmt::Debug for Application {
@@ -67,6 +68,7 @@ impl Application {
         let http = HttpSettings {
             graphiql: server.graphiql,
             body_limit: server.body_limit_bytes,
+            body_read_timeout: Duration::from_millis(server.body_read_timeout_ms),
         };
         let router = router(schema, routes, Arc::new(store.clone()), http);
         let listener = TcpListener::bind((server.host, server.port))
@@ -77,6 +79,7 @@ impl Application {
             router,
             store,
             shutdown_grace: settings.shutdown_grace(),
+            limits: settings.connection_limits(),
         })
     }
 
@@ -106,11 +109,12 @@ impl Application {
             router,
             store,
             shutdown_grace,
+            limits,
         } = self;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql");
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let server = serve(listener, router, limits, async move {
             signal.await;
             tracing::info!("shutdown requested; finishing in-flight requests");
             let _ = stopping_tx.send(true);

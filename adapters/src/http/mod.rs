@@ -1,11 +1,15 @@
 //! The HTTP surface every service shares: `POST /graphql` (API), `GET /graphql` (GraphiQL, or
-//! read-only queries), `GET /api/health` and `GET /api/ready`, with request ids, request logs and
+//! read-only queries), `GET /api/health` and `GET /api/ready`, with request ids (a client's own only when
+//! it is short and plain), request logs and
 //! `Cache-Control: no-store` on every answer. Modules may add routes of their own beside them.
 
+mod body;
 mod credentials;
 mod graphql_handler;
 mod health;
 mod problem;
+mod request_id;
+mod server;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderValue, Request, header};
 use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,6 +28,8 @@ use async_graphql::Executor;
 
 pub use credentials::{SESSION_COOKIE, session_token};
 pub use problem::problem;
+pub use request_id::{MAX_CLIENT_REQUEST_ID, is_acceptable_request_id};
+pub use server::{ConnectionLimits, serve};
 
 /// The seed's request limit is Express's 100 KB; a GraphQL request to this API needs far less.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -38,6 +44,8 @@ pub trait ReadinessProbe: Send + Sync + 'static {
 pub struct HttpSettings {
     pub graphiql: bool,
     pub body_limit: usize,
+    /// From the end of the request head until the whole body is in.
+    pub body_read_timeout: Duration,
 }
 
 #[derive(Clone)]
@@ -60,7 +68,7 @@ pub fn router<E: Executor>(
         readiness,
         graphiql: settings.graphiql,
     };
-    let request_id = HeaderName::from_static("x-request-id");
+    let request_id = request_id::REQUEST_ID;
     Router::new()
         .route(
             "/graphql",
@@ -71,6 +79,13 @@ pub fn router<E: Executor>(
         .with_state(state)
         .merge(routes)
         .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            body::BodyRules {
+                limit: settings.body_limit,
+                read_timeout: settings.body_read_timeout,
+            },
+            body::read_whole,
+        ))
         // Answers carry accounts, their data and session cookies: no shared or browser cache may keep them.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -87,6 +102,7 @@ pub fn router<E: Executor>(
                 ),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::map_request(request_id::drop_unacceptable))
 }
 
 /// Only the path is recorded: a query string may carry a GraphQL document, and documents may carry

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use adapters::http::ConnectionLimits;
 use adapters::postgres::PoolSettings;
 use adapters::sqlite::SqliteSettings;
 use figment::Figment;
@@ -28,6 +29,10 @@ pub use messages::env_name;
 pub use sections::field_names;
 
 const DOTENV_FILE: &str = ".env";
+
+/// The variable many platforms and tools set for an application's database; this service reads its
+/// own prefixed key instead.
+const CONVENTIONAL_DATABASE_URL: &str = "DATABASE_URL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,6 +83,15 @@ pub struct ServerSettings {
     /// `<PREFIX>SHUTDOWN_GRACE_MS`
     #[validate(range(max = 600_000))]
     pub shutdown_grace_ms: u64,
+    /// `<PREFIX>HEADER_READ_TIMEOUT_MS`: for a request head, and for an idle keep-alive connection's next.
+    #[validate(range(min = 100, max = 60_000))]
+    pub header_read_timeout_ms: u64,
+    /// `<PREFIX>BODY_READ_TIMEOUT_MS`: for the whole body, once the head is in.
+    #[validate(range(min = 100, max = 60_000))]
+    pub body_read_timeout_ms: u64,
+    /// `<PREFIX>MAX_CONNECTIONS_PER_CLIENT`: open connections one peer address may hold.
+    #[validate(range(min = 1, max = 65_536))]
+    pub max_connections_per_client: usize,
 }
 
 impl Default for ServerSettings {
@@ -90,6 +104,12 @@ impl Default for ServerSettings {
             introspection: true,
             body_limit_bytes: adapters::http::DEFAULT_BODY_LIMIT,
             shutdown_grace_ms: 10_000,
+            // Well inside a minute, and long enough for a phone on a poor link to send a 64 KiB body.
+            header_read_timeout_ms: 20_000,
+            body_read_timeout_ms: 20_000,
+            // Far above what a browser or a pooled client opens; a reverse proxy that speaks for many
+            // clients from one address may need more.
+            max_connections_per_client: 256,
         }
     }
 }
@@ -180,6 +200,9 @@ impl Settings {
             .validate()
             .map_err(|e| messages::validation_line(&e))?;
         settings.database.check()?;
+        settings
+            .database
+            .check_conventional_url(std::env::var_os(CONVENTIONAL_DATABASE_URL))?;
         settings.modules.check(&settings.database)?;
         Ok(settings)
     }
@@ -210,9 +233,31 @@ impl Settings {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_millis(self.server.shutdown_grace_ms)
     }
+
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_millis(self.server.header_read_timeout_ms),
+            max_connections_per_client: self.server.max_connections_per_client,
+        }
+    }
 }
 
 impl DatabaseSettings {
+    /// A deployment that sets only the conventional `DATABASE_URL` would otherwise run every replica
+    /// on a private SQLite file, and say so only in a log line.
+    fn check_conventional_url(
+        &self,
+        conventional: Option<std::ffi::OsString>,
+    ) -> Result<(), String> {
+        if conventional.is_none() || self.database_url.is_some() {
+            return Ok(());
+        }
+        let key = env_name("database_url");
+        Err(format!(
+            "invalid configuration: {CONVENTIONAL_DATABASE_URL} is set but {key} is not; this service reads only {key} (set it, or unset {CONVENTIONAL_DATABASE_URL} to use the embedded SQLite store)"
+        ))
+    }
+
     fn check(&self) -> Result<(), String> {
         let Some(url) = &self.database_url else {
             return Ok(());

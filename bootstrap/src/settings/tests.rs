@@ -186,6 +186,38 @@ fn an_empty_database_url_is_refused_rather_than_read_as_unset() {
 }
 
 #[test]
+fn the_conventional_database_url_alone_is_refused_naming_the_key_to_set() {
+    jailed(|jail| {
+        jail.set_env("DATABASE_URL", "postgres://u:secret@db:5432/app");
+        let err = load_in(jail).expect_err("DATABASE_URL without the service's own key");
+        let ours = var("database_url");
+        assert!(
+            err.contains(&format!("DATABASE_URL is set but {ours} is not")),
+            "{err}"
+        );
+        assert!(!err.contains("secret"), "the URL is never echoed: {err}");
+        Ok(())
+    });
+}
+
+/// Checked on the section alone: a module may require more of a PostgreSQL deployment.
+#[test]
+fn the_conventional_database_url_beside_the_services_own_is_ignored() {
+    let ours = DatabaseSettings {
+        database_url: Some("postgres://u@db:5432/app".to_owned().into()),
+        ..DatabaseSettings::default()
+    };
+    assert_eq!(
+        ours.check_conventional_url(Some("postgres://other@db/else".into())),
+        Ok(())
+    );
+    assert_eq!(
+        DatabaseSettings::default().check_conventional_url(None),
+        Ok(())
+    );
+}
+
+#[test]
 fn a_bad_value_in_the_toml_file_names_the_key_and_the_file() {
     jailed(|jail| {
         jail.create_file(toml_file(), "db_max_connections = \"many\"\n")?;

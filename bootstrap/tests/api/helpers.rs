@@ -44,6 +44,9 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
             introspection: true,
             body_limit_bytes: 64 * 1024,
             shutdown_grace_ms: 5000,
+            header_read_timeout_ms: 20_000,
+            body_read_timeout_ms: 20_000,
+            max_connections_per_client: 256,
         },
         database: DatabaseSettings {
             database_url: database_url.map(Into::into),

@@ -9,4 +9,5 @@ mod hostile_input;
 mod http_rules;
 mod lifecycle;
 mod overload;
+mod slow_clients;
 mod users_http;
