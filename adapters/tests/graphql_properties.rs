@@ -32,6 +32,7 @@ const DOCUMENTED: &[&str] = &[
     "CONFLICT",
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",
+    "OPERATION_RESOLUTION_FAILURE",
 ];
 
 /// Text that must never reach a client: storage, hashing and Rust internals.
@@ -47,6 +48,7 @@ fn user(id: i64) -> User {
         password_hash: PasswordHash::new(
             "$2b$04$abcdefghijklmnopqrstuuZ0b3bYVbO8ZcQ2cGo0g9d3aBcDeFgHi".into(),
         ),
+        password_version: 1,
         created_at: at,
         updated_at: at,
     }
@@ -101,6 +103,7 @@ fn schema() -> AppSchema {
             Ok(TokenClaims {
                 user_id: UserId::try_new(1).expect("id"),
                 issued_at: Utc.timestamp_opt(1_700_000_050, 0).single().expect("valid"),
+                password_version: 1,
             })
         } else {
             Err(TokenRejected::Invalid)

@@ -12,7 +12,7 @@
 //!   that async-graphql refuses during execution (`BAD_USER_INPUT`).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
@@ -49,6 +49,7 @@ impl ExtensionFactory for RequestGuards {
         Arc::new(RequestGuardsExtension {
             introspection: self.introspection,
             single_use: Arc::clone(&self.single_use),
+            unresolved_operation: Mutex::new(None),
         })
     }
 }
@@ -56,6 +57,9 @@ impl ExtensionFactory for RequestGuards {
 struct RequestGuardsExtension {
     introspection: bool,
     single_use: Arc<[&'static str]>,
+    /// Found while preparing, reported after validation, as graphql-js orders the two. An extension
+    /// is made per request, so this is the request's own.
+    unresolved_operation: Mutex<Option<ServerError>>,
 }
 
 #[async_trait::async_trait]
@@ -74,7 +78,9 @@ impl Extension for RequestGuardsExtension {
             .parsed_query()
             .map_err(|e| with_code(e, GRAPHQL_PARSE_FAILED))?;
         self.check(document)?;
-        resolve_operation(document, operation_name.as_deref())?;
+        if let Err(error) = resolve_operation(document, operation_name.as_deref()) {
+            *self.unresolved() = Some(error);
+        }
         next.run(ctx, request).await
     }
 
@@ -95,12 +101,16 @@ impl Extension for RequestGuardsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let result = next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| with_code(e, GRAPHQL_VALIDATION_FAILED))
-                .collect()
-        })
+                .collect::<Vec<_>>()
+        })?;
+        match self.unresolved().take() {
+            Some(error) => Err(vec![error]),
+            None => Ok(result),
+        }
     }
 
     /// Every error the resolvers make carries a code (`errors.rs`). One that reaches here without a
@@ -122,6 +132,12 @@ impl Extension for RequestGuardsExtension {
 }
 
 impl RequestGuardsExtension {
+    fn unresolved(&self) -> std::sync::MutexGuard<'_, Option<ServerError>> {
+        self.unresolved_operation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn check(&self, document: &ExecutableDocument) -> ServerResult<()> {
         for (_, operation) in document.operations.iter() {
             let selections = Walk::<Selections>::operation(&operation.node.selection_set, document);
@@ -154,7 +170,7 @@ impl RequestGuardsExtension {
 }
 
 /// async-graphql picks the operation after every extension hook has run, so its refusal would reach
-/// the client without a code; the same choice is made here first, where it can carry one.
+/// the client without a code; the same choice is made here, where it can carry one.
 fn resolve_operation(document: &ExecutableDocument, name: Option<&str>) -> ServerResult<()> {
     let message = match (&document.operations, name) {
         (DocumentOperations::Single(_), None) => return Ok(()),
