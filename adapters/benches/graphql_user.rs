@@ -30,6 +30,7 @@ fn user(id: i64) -> User {
         id: UserId::try_new(id).expect("id"),
         email: Email::parse(&format!("user{id}@example.com")).expect("email"),
         password_hash: PasswordHash::new("$2b$04$not-a-real-hash".to_owned()),
+        password_version: 1,
         created_at: at,
         updated_at: at,
     }

@@ -25,6 +25,7 @@ fn user(id: i64, email: &str) -> User {
         id: UserId::try_new(id).expect("id"),
         email: Email::parse(email).expect("email"),
         password_hash: PasswordHash::new("$2b$04$not-a-real-hash".to_owned()),
+        password_version: 1,
         created_at: at,
         updated_at: at,
     }
@@ -214,7 +215,7 @@ fn real_auth(
     let mut clock = MockClock::new();
     clock.expect_now().return_const(Utc::now());
     let mut tokens = MockSessionTokens::new();
-    tokens.expect_issue().returning(|_, _| {
+    tokens.expect_issue().returning(|_, _, _| {
         Ok(IssuedToken {
             token: SessionToken::new("t".to_owned()),
             lifetime: TimeDelta::hours(1),

@@ -108,6 +108,7 @@ fn user(id: i64, email: &str) -> User {
         email: Email::parse(email).expect("a valid email"),
         password_hash: PasswordHash::new("x".into()),
         // 2023-11-14T22:13:20.000Z and, with a sub-second part, 2023-11-14T22:13:21.234Z.
+        password_version: 1,
         created_at: Utc
             .timestamp_opt(1_700_000_000, 0)
             .single()

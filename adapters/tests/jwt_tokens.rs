@@ -12,6 +12,7 @@ const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
 const ISSUER: &str = "jobber-auth";
 const AUDIENCE: &str = "jobber";
 const LIFETIME_SECS: i64 = 3600;
+const PASSWORD_VERSION: i64 = 3;
 /// A quarter second past a whole second, so that truncation to whole seconds shows.
 const NOW_SECS: i64 = 1_700_000_000;
 const NOW_NANOS: u32 = 250_000_000;
@@ -45,6 +46,7 @@ fn user(id: i64) -> UserId {
 fn valid_claims() -> Value {
     json!({
         "sub": "42",
+        "pv": PASSWORD_VERSION,
         "iat": NOW_SECS,
         "exp": NOW_SECS + LIFETIME_SECS,
         "iss": ISSUER,
@@ -109,17 +111,20 @@ fn the_base64url_helper_matches_rfc_4648_vectors() {
 #[test]
 fn an_issued_token_verifies_to_its_user_and_whole_second_issue_time() {
     let t = tokens();
-    let issued = t.issue(user(42), now()).expect("issues");
+    let issued = t.issue(user(42), PASSWORD_VERSION, now()).expect("issues");
     assert_eq!(issued.lifetime, TimeDelta::seconds(LIFETIME_SECS));
 
     let claims = t.verify(issued.token.expose(), now()).expect("verifies");
     assert_eq!(claims.user_id, user(42));
     assert_eq!(claims.issued_at, at(NOW_SECS));
+    assert_eq!(claims.password_version, PASSWORD_VERSION);
 }
 
 #[test]
 fn an_issued_token_carries_the_agreed_claims_as_hs256() {
-    let issued = tokens().issue(user(42), now()).expect("issues");
+    let issued = tokens()
+        .issue(user(42), PASSWORD_VERSION, now())
+        .expect("issues");
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     validation.validate_aud = false;
@@ -140,7 +145,10 @@ fn an_issued_token_carries_the_agreed_claims_as_hs256() {
 #[test]
 fn a_token_expires_at_exp_and_not_a_moment_before() {
     let t = tokens();
-    let token = t.issue(user(42), now()).expect("issues").token;
+    let token = t
+        .issue(user(42), PASSWORD_VERSION, now())
+        .expect("issues")
+        .token;
     let exp = NOW_SECS + LIFETIME_SECS;
 
     assert!(t.verify(token.expose(), at(exp - 1)).is_ok());
@@ -167,7 +175,10 @@ fn a_hand_made_token_with_valid_claims_is_accepted() {
 
 #[test]
 fn a_token_with_one_signature_character_changed_is_invalid() {
-    let token = tokens().issue(user(42), now()).expect("issues").token;
+    let token = tokens()
+        .issue(user(42), PASSWORD_VERSION, now())
+        .expect("issues")
+        .token;
     let [header, payload, signature] = parts(token.expose());
     // The first character carries six signature bits; the last may carry only padding bits.
     let first = if signature.starts_with('A') { "B" } else { "A" };
@@ -177,7 +188,10 @@ fn a_token_with_one_signature_character_changed_is_invalid() {
 
 #[test]
 fn a_token_with_its_payload_replaced_under_the_old_signature_is_invalid() {
-    let token = tokens().issue(user(42), now()).expect("issues").token;
+    let token = tokens()
+        .issue(user(42), PASSWORD_VERSION, now())
+        .expect("issues")
+        .token;
     let [header, _, signature] = parts(token.expose());
     let claims = with(valid_claims(), "sub", json!("1"));
     let payload = b64url(claims.to_string().as_bytes());
@@ -217,7 +231,7 @@ fn a_token_for_another_audience_or_issuer_is_invalid() {
 
 #[test]
 fn a_token_missing_any_required_claim_is_invalid() {
-    for key in ["sub", "iat", "exp", "iss", "aud"] {
+    for key in ["sub", "pv", "iat", "exp", "iss", "aud"] {
         let token = sign(Algorithm::HS256, &without(valid_claims(), key), SECRET);
         assert_eq!(verify(&token), Err(TokenRejected::Invalid), "{key}");
     }
@@ -353,7 +367,10 @@ fn a_random_secret_is_64_hex_characters_fresh_each_time_and_usable() {
         ..settings(SECRET)
     })
     .expect("long enough");
-    let token = t.issue(user(7), now()).expect("issues").token;
+    let token = t
+        .issue(user(7), PASSWORD_VERSION, now())
+        .expect("issues")
+        .token;
     assert_eq!(
         t.verify(token.expose(), now()).map(|c| c.user_id),
         Ok(user(7))

@@ -215,6 +215,11 @@ async fn compare_and_set_replaces_only_the_expected_hash_and_moves_updated_at(
         .expect("swapped");
     assert_eq!(updated.password_hash.expose(), "new");
     assert_eq!((updated.created_at, updated.updated_at), (at(0), at(10)));
+    assert_eq!(
+        (user.password_version, updated.password_version),
+        (1, 2),
+        "a new user starts at version 1 and each change bumps it"
+    );
 
     let stale = repo
         .replace_password_hash(user.id, &hash("old"), &hash("other"), at(20))

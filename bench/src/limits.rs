@@ -28,7 +28,7 @@ pub fn bcrypt_hashes_per_second(cost: u32, duration: Duration) -> f64 {
     total as f64 / started.elapsed().as_secs_f64()
 }
 
-const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
+const COLUMNS: &str = "id, email, password_hash, password_version, created_at, updated_at";
 
 /// pgbench TPS for the service's `user(id)` query: one row by primary key, prepared.
 pub fn pgbench_point_select(url: &str, clients: usize, duration: Duration) -> anyhow::Result<f64> {

@@ -51,6 +51,7 @@ mod tests {
             id: UserId::try_new(7).expect("id"),
             email: Email::parse("a@b.co").expect("email"),
             password_hash: PasswordHash::new("h".to_owned()),
+            password_version: 1,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -61,6 +61,8 @@ pub struct JwtTokens {
 #[derive(Serialize)]
 struct IssuedClaims<'a> {
     sub: String,
+    /// The password version the session is bound to (private claim).
+    pv: i64,
     iat: i64,
     exp: i64,
     iss: &'a str,
@@ -68,10 +70,12 @@ struct IssuedClaims<'a> {
 }
 
 /// The claims it reads back; jsonwebtoken has already checked `iss` and `aud`. Every field is required,
-/// and integers only, so a token missing `iat` (which jsonwebtoken cannot be told to require) fails here.
+/// and integers only, so a token missing `iat` (which jsonwebtoken cannot be told to require) or `pv`
+/// (tokens from before sessions were bound to a password version) fails here.
 #[derive(Deserialize)]
 struct ReadClaims {
     sub: String,
+    pv: i64,
     iat: i64,
     exp: i64,
 }
@@ -139,13 +143,19 @@ impl fmt::Debug for JwtTokens {
 }
 
 impl SessionTokens for JwtTokens {
-    fn issue(&self, user: UserId, now: DateTime<Utc>) -> anyhow::Result<IssuedToken> {
+    fn issue(
+        &self,
+        user: UserId,
+        password_version: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<IssuedToken> {
         let iat = now.timestamp();
         let exp = iat
             .checked_add(self.lifetime_secs)
             .context("token expiry overflows")?;
         let claims = IssuedClaims {
             sub: user.to_string(),
+            pv: password_version,
             iat,
             exp,
             iss: &self.issuer,
@@ -190,7 +200,11 @@ impl SessionTokens for JwtTokens {
         if now_secs >= claims.exp {
             return Err(TokenRejected::Expired);
         }
-        Ok(TokenClaims { user_id, issued_at })
+        Ok(TokenClaims {
+            user_id,
+            issued_at,
+            password_version: claims.pv,
+        })
     }
 }
 

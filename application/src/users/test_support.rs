@@ -17,6 +17,7 @@ pub(crate) fn stored(id: i64, email: &str, hash: &str) -> User {
         id: UserId::try_new(id).expect("positive"),
         email: Email::parse(email).expect("valid"),
         password_hash: PasswordHash::new(hash.to_owned()),
+        password_version: 1,
         created_at: at(0),
         updated_at: at(0),
     }

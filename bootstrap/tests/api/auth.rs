@@ -44,8 +44,9 @@ async fn login_body(app: &TestApp, email: &str, password: &str) -> Value {
         .expect("JSON")
 }
 
+/// Claims as the service writes them for a user who never changed their password (version 1).
 fn claims(sub: &str, iat: i64, exp: i64, aud: &str) -> Value {
-    json!({ "sub": sub, "iat": iat, "exp": exp, "iss": "jobber-auth", "aud": aud })
+    json!({ "sub": sub, "pv": 1, "iat": iat, "exp": exp, "iss": "jobber-auth", "aud": aud })
 }
 
 fn forge(algorithm: Algorithm, claims: &Value) -> String {
@@ -165,6 +166,22 @@ async fn forged_and_stale_tokens_are_unauthenticated() {
             forge(Algorithm::HS512, &claims(id, now(), now() + 600, "jobber")),
         ),
         ("garbage", "not.a.token".to_owned()),
+        (
+            "a token without a password version, as issued before sessions were bound to one",
+            forge(Algorithm::HS256, &{
+                let mut old = claims(id, now(), now() + 600, "jobber");
+                old.as_object_mut().expect("object").remove("pv");
+                old
+            }),
+        ),
+        (
+            "a token of another password version",
+            forge(Algorithm::HS256, &{
+                let mut other = claims(id, now(), now() + 600, "jobber");
+                other["pv"] = json!(2);
+                other
+            }),
+        ),
     ];
     for (what, forged) in cases {
         let body = me_and_users(&app, ("Authorization", format!("Bearer {forged}"))).await;

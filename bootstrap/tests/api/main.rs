@@ -9,5 +9,6 @@ mod hostile_input;
 mod http_rules;
 mod lifecycle;
 mod overload;
+mod revocation_race;
 mod slow_clients;
 mod users_http;

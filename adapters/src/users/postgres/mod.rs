@@ -12,7 +12,7 @@ use crate::postgres::{PgStore, is_unique_violation, repository_error};
 
 pub use login_attempts::PgLoginAttempts;
 
-const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
+const COLUMNS: &str = "id, email, password_hash, password_version, created_at, updated_at";
 
 #[derive(Debug, Clone)]
 pub struct PgUserRepository {
@@ -30,6 +30,7 @@ struct UserRow {
     id: i64,
     email: String,
     password_hash: String,
+    password_version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -48,6 +49,7 @@ impl TryFrom<UserRow> for User {
             id,
             email: Email::from_trusted_storage(row.email),
             password_hash: PasswordHash::new(row.password_hash),
+            password_version: row.password_version,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -148,7 +150,7 @@ impl UserRepository for PgUserRepository {
         // The WHERE on the old hash is the compare-and-set; GREATEST keeps updated_at moving even if this
         // replica's clock is behind the one that wrote last.
         let sql = format!(
-            "UPDATE users SET password_hash = $3, \
+            "UPDATE users SET password_hash = $3, password_version = password_version + 1, \
              updated_at = GREATEST($4, updated_at + interval '1 microsecond') \
              WHERE id = $1 AND password_hash = $2 RETURNING {COLUMNS}"
         );

@@ -12,7 +12,7 @@ use crate::sqlite::{SqliteStore, is_unique_violation, repository_error};
 
 pub use login_attempts::SqliteLoginAttempts;
 
-const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
+const COLUMNS: &str = "id, email, password_hash, password_version, created_at, updated_at";
 
 #[derive(Debug, Clone)]
 pub struct SqliteUserRepository {
@@ -31,6 +31,7 @@ struct UserRow {
     id: i64,
     email: String,
     password_hash: String,
+    password_version: i64,
     created_at: i64,
     updated_at: i64,
 }
@@ -59,6 +60,7 @@ impl TryFrom<UserRow> for User {
             id,
             email: Email::from_trusted_storage(row.email),
             password_hash: PasswordHash::new(row.password_hash),
+            password_version: row.password_version,
             created_at: timestamp("created_at", row.created_at)?,
             updated_at: timestamp("updated_at", row.updated_at)?,
         })
@@ -157,7 +159,7 @@ impl UserRepository for SqliteUserRepository {
         // The WHERE on the old hash is the compare-and-set; max() keeps updated_at moving even if this
         // clock is behind the one that wrote last, exactly as the PostgreSQL adapter does.
         let sql = format!(
-            "UPDATE users SET password_hash = ?3, updated_at = max(?4, updated_at + 1) \
+            "UPDATE users SET password_hash = ?3, password_version = password_version + 1, updated_at = max(?4, updated_at + 1) \
              WHERE id = ?1 AND password_hash = ?2 RETURNING {COLUMNS}"
         );
         let row = self

@@ -69,6 +69,7 @@ async fn an_unknown_email_is_created_with_a_hash_and_the_clocks_time() {
                 id: UserId::try_new(7).expect("id"),
                 email: new.email,
                 password_hash: new.password_hash,
+                password_version: 1,
                 created_at: new.created_at,
                 updated_at: new.created_at,
             })

@@ -35,6 +35,8 @@ pub struct IssuedToken {
 pub struct TokenClaims {
     pub user_id: UserId,
     pub issued_at: DateTime<Utc>,
+    /// The user's password version when the token was issued ([`domain::User::password_version`]).
+    pub password_version: i64,
 }
 
 /// Why a token was not accepted. Callers treat every variant as "not authenticated"; the variants exist
@@ -50,11 +52,16 @@ pub enum TokenRejected {
 /// Issues and verifies the tokens that prove a login.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait SessionTokens: Send + Sync + 'static {
-    /// A token for `user`, issued at `now`.
+    /// A token for `user`, issued at `now`, bound to the password version whose hash was just verified.
     ///
     /// # Errors
     /// Only if signing itself fails, which is a bug or a broken key: an `anyhow` error for the log.
-    fn issue(&self, user: UserId, now: DateTime<Utc>) -> anyhow::Result<IssuedToken>;
+    fn issue(
+        &self,
+        user: UserId,
+        password_version: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<IssuedToken>;
 
     /// Checks the signature, the algorithm (exactly the one this implementation signs with; never
     /// `none`), the issuer, the audience, and that `now` is before the expiry.

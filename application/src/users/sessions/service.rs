@@ -76,7 +76,7 @@ where
         }
         let token = self
             .tokens
-            .issue(user.id, self.clock.now())
+            .issue(user.id, user.password_version, self.clock.now())
             .map_err(LoginError::Unexpected)?;
         Ok(Session { user, token })
     }
@@ -91,9 +91,10 @@ where
             .find_by_id(claims.user_id)
             .await?
             .ok_or(AuthError::Unauthenticated(Unauthenticated::UnknownUser))?;
-        // `updated_at` moves only when the password changes. JWT times are whole seconds, so a token
-        // issued in the same second as the change still passes: revocation is to the second.
-        if claims.issued_at.timestamp() < user.updated_at.timestamp() {
+        // The version the token carries is the one whose hash the login verified, read in the same row
+        // as that hash; a change committed at any moment after that read bumps it. So no session won
+        // with the old password outlives the change, however the login and the change interleave.
+        if claims.password_version != user.password_version {
             return Err(AuthError::Unauthenticated(Unauthenticated::PasswordChanged));
         }
         Ok(user)

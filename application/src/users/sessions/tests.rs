@@ -32,9 +32,12 @@ fn service(
 
 fn issuing_tokens() -> MockSessionTokens {
     let mut tokens = MockSessionTokens::new();
-    tokens.expect_issue().returning(|user, now| {
+    tokens.expect_issue().returning(|user, version, now| {
         Ok(IssuedToken {
-            token: SessionToken::new(format!("token-for-{user}-at-{}", now.timestamp())),
+            token: SessionToken::new(format!(
+                "token-for-{user}-v{version}-at-{}",
+                now.timestamp()
+            )),
             lifetime: TimeDelta::hours(1),
         })
     });
@@ -43,7 +46,9 @@ fn issuing_tokens() -> MockSessionTokens {
 
 fn repo_with(email: &str, hash: &str) -> MockUserRepository {
     let mut repo = MockUserRepository::new();
-    let user = stored(1, email, hash);
+    let mut user = stored(1, email, hash);
+    // Changed twice since sign-up; the token must carry this version.
+    user.password_version = 3;
     repo.expect_find_by_email()
         .returning(move |_| Ok(Some(user.clone())));
     repo
@@ -72,7 +77,7 @@ async fn the_right_password_issues_a_token_for_the_user() {
         .await
         .expect("logged in");
     assert_eq!(session.user.id.get(), 1);
-    let expected_token = format!("token-for-1-at-{}", at(7).timestamp());
+    let expected_token = format!("token-for-1-v3-at-{}", at(7).timestamp());
     assert_eq!(session.token.token.expose(), expected_token);
 }
 
@@ -188,21 +193,29 @@ fn verifying(claims: Result<TokenClaims, TokenRejected>) -> MockSessionTokens {
     tokens
 }
 
+/// A token issued at `issued`, under password version 1.
 fn claims(issued: i64) -> TokenClaims {
     TokenClaims {
         user_id: UserId::try_new(1).expect("id"),
         issued_at: at(issued),
+        password_version: 1,
     }
 }
 
-fn repo_finding(updated: i64) -> MockUserRepository {
+/// The user as stored, last changed at `updated`, with password version `version`.
+fn repo_finding_version(updated: i64, version: i64) -> MockUserRepository {
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_id().returning(move |_| {
         let mut user = stored(1, "a@b.co", "h");
         user.updated_at = at(updated);
+        user.password_version = version;
         Ok(Some(user))
     });
     repo
+}
+
+fn repo_finding(updated: i64) -> MockUserRepository {
+    repo_finding_version(updated, 1)
 }
 
 #[tokio::test]
@@ -216,6 +229,20 @@ async fn a_valid_token_authenticates_its_user() {
     );
     let user = svc.authenticate("t").await.expect("authenticated");
     assert_eq!(user.id.get(), 1);
+}
+
+/// The old rule compared issue times with `updated_at`; the version alone decides now.
+#[tokio::test]
+async fn a_token_of_the_current_password_version_authenticates_whatever_the_times() {
+    let svc = service(
+        repo_finding_version(8, 1),
+        MockLoginAttempts::new(),
+        MockPasswordHasher::new(),
+        clock_at(9),
+        verifying(Ok(claims(5))),
+    );
+    let user = svc.authenticate("t").await.expect("authenticated");
+    assert_eq!(user.password_version, 1);
 }
 
 #[tokio::test]
@@ -237,10 +264,12 @@ async fn a_rejected_token_is_unauthenticated_without_a_lookup() {
     );
 }
 
+/// Times play no part: a token issued after the change's commit time, but under the old version (a
+/// login that read the row before the change), is revoked all the same.
 #[tokio::test]
 async fn a_token_issued_before_the_password_changed_is_revoked() {
     let svc = service(
-        repo_finding(6),
+        repo_finding_version(4, 2),
         MockLoginAttempts::new(),
         MockPasswordHasher::new(),
         clock_at(9),
