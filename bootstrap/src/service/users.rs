@@ -1,12 +1,14 @@
 //! The users module: its settings section, and its adapters wired to the store.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use adapters::clock::SystemClock;
 use adapters::graphql::SharedIdentity;
 use adapters::users::bcrypt::{BcryptHasher, DEFAULT_COST};
 use adapters::users::graphql::{
-    CookieSettings, DEFAULT_PASSWORD_CHECKS_IN_FLIGHT, SharedAuth, UsersModule,
+    CookieSettings, DEFAULT_PASSWORD_CHECK_WAIT, DEFAULT_PASSWORD_CHECKS_IN_FLIGHT, SharedAuth,
+    UsersModule,
 };
 use adapters::users::identity::SessionIdentity;
 use adapters::users::jwt::{JwtSettings, JwtTokens, MIN_SECRET_BYTES};
@@ -36,10 +38,13 @@ pub struct UsersSettings {
     /// `AUTH_BCRYPT_MAX_CONCURRENCY`; 0 means one per core.
     #[validate(range(max = 1024))]
     pub bcrypt_max_concurrency: usize,
-    /// `AUTH_PASSWORD_CHECKS_IN_FLIGHT`: `upsertUser` and `login` operations at once; more get
-    /// `RATE_LIMITED` at once instead of a place in an unbounded queue.
+    /// `AUTH_PASSWORD_CHECKS_IN_FLIGHT`: `upsertUser` and `login` operations at once; more wait (four
+    /// per place at most) and get `RATE_LIMITED` if no place comes in time.
     #[validate(range(min = 1, max = 100_000))]
     pub password_checks_in_flight: usize,
+    /// `AUTH_PASSWORD_CHECK_WAIT_MS`: how long such an operation waits for a place; 0 refuses at once.
+    #[validate(range(max = 60_000))]
+    pub password_check_wait_ms: u64,
     /// `AUTH_JWT_SECRET`: signs session tokens; at least 32 bytes. Required with PostgreSQL; on the
     /// embedded store a random one is made per process when unset.
     pub jwt_secret: Option<SecretString>,
@@ -69,6 +74,8 @@ impl Default for UsersSettings {
             bcrypt_cost: DEFAULT_COST,
             bcrypt_max_concurrency: 0,
             password_checks_in_flight: DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
+            password_check_wait_ms: u64::try_from(DEFAULT_PASSWORD_CHECK_WAIT.as_millis())
+                .unwrap_or(u64::MAX),
             jwt_secret: None,
             jwt_expiration: Seconds(3_600),
             jwt_issuer: "jobber-auth".to_owned(),
@@ -226,6 +233,7 @@ impl Parts<'_> {
                     secure: settings.cookie_secure,
                 },
                 password_checks_in_flight: settings.password_checks_in_flight,
+                password_check_wait: Duration::from_millis(settings.password_check_wait_ms),
             },
             routes: adapters::users::http::routes(auth),
         }

@@ -67,6 +67,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
                 // The concurrency tests send a hundred checks at once on purpose; overload.rs tests
                 // the limit.
                 password_checks_in_flight: 1_000,
+                password_check_wait_ms: 5_000,
                 jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
                 jwt_expiration: Seconds(3_600),
                 jwt_issuer: "jobber-auth".to_owned(),

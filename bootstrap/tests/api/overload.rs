@@ -1,6 +1,6 @@
-//! Overload: far more concurrent password checks than the service lets in flight. The excess must be
-//! refused at once with `RATE_LIMITED` (nothing read, counted or written for it), the admitted ones
-//! must complete, and other queries must keep being served meanwhile.
+//! Overload: far more concurrent password checks than the service lets in flight. A burst waits for
+//! places; what finds none within the wait is refused with `RATE_LIMITED` and `Retry-After` (nothing
+//! read, counted or written for it), the admitted ones complete, and other queries keep being served.
 
 use futures::future::join_all;
 
@@ -13,6 +13,8 @@ async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
         s.modules.users.bcrypt_cost = 12;
         s.modules.users.bcrypt_max_concurrency = 1;
         s.modules.users.password_checks_in_flight = 2;
+        // Shorter than one hash, so that most of the burst finds no place in time.
+        s.modules.users.password_check_wait_ms = 100;
     })
     .await;
     app.sign_in().await;
@@ -67,6 +69,8 @@ async fn bad_input_is_named_as_such_while_every_slot_is_taken() {
         // About a second per hash, so that one sign-up holds the only slot for the whole test.
         s.modules.users.bcrypt_cost = 14;
         s.modules.users.password_checks_in_flight = 1;
+        // Probes are refused at once, so that they show the slot taken without waiting for it.
+        s.modules.users.password_check_wait_ms = 0;
     })
     .await;
     let held = app.upsert("slow@example.com", SEED_PASSWORD, None);
@@ -113,5 +117,75 @@ async fn bad_input_is_named_as_such_while_every_slot_is_taken() {
     assert_eq!(
         bad_login["errors"][0]["extensions"]["fields"][0]["field"], "email",
         "{bad_login}"
+    );
+}
+
+/// Cost 10 on this machine's cores: 100 hashes take a few seconds in all, so every sign-up of a burst
+/// of 100 finds a place within the default wait, though only 64 fit in flight.
+#[tokio::test]
+async fn a_burst_of_a_hundred_sign_ups_is_served_not_refused() {
+    let app = TestApp::spawn_with(|s| {
+        let defaults = bootstrap::service::users::UsersSettings::default();
+        s.modules.users.bcrypt_cost = 10;
+        s.modules.users.bcrypt_max_concurrency = defaults.bcrypt_max_concurrency;
+        s.modules.users.password_checks_in_flight = defaults.password_checks_in_flight;
+        s.modules.users.password_check_wait_ms = defaults.password_check_wait_ms;
+    })
+    .await;
+    let answers = join_all((0..100).map(|i| {
+        let app = &app;
+        async move {
+            app.upsert(&format!("crowd{i}@example.com"), SEED_PASSWORD, None)
+                .await
+        }
+    }))
+    .await;
+    let refused: Vec<_> = answers.iter().filter(|a| !a["errors"].is_null()).collect();
+    assert!(
+        refused.is_empty(),
+        "{} of 100 refused: {:?}",
+        refused.len(),
+        refused.first()
+    );
+    assert_eq!(app.count_users().await, 100);
+}
+
+#[tokio::test]
+async fn a_check_that_finds_no_place_in_time_is_refused_with_retry_after() {
+    let app = TestApp::spawn_with(|s| {
+        s.modules.users.bcrypt_cost = 14;
+        s.modules.users.password_checks_in_flight = 1;
+        s.modules.users.password_check_wait_ms = 200;
+    })
+    .await;
+    let held = app.upsert("slow@example.com", SEED_PASSWORD, None);
+    let probe = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let query =
+            "mutation($input: UpsertUserInput!) { upsertUser(upsertUserInput: $input) { id } }";
+        let input = serde_json::json!({ "email": "probe@example.com", "password": SEED_PASSWORD });
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&serde_json::json!({ "query": query, "variables": { "input": input } }))
+            .send()
+            .await
+            .expect("sent");
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        (body, retry_after, started.elapsed())
+    };
+    let (held, (body, retry_after, waited)) = tokio::join!(held, probe);
+    assert!(held["errors"].is_null(), "{held}");
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+    assert_eq!(retry_after.as_deref(), Some("1"));
+    assert!(
+        waited >= std::time::Duration::from_millis(200),
+        "it waited for a place before the refusal: {waited:?}"
     );
 }

@@ -10,6 +10,7 @@ pub mod testing;
 mod types;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use application::{AuthUseCases, UpsertUser, UserQueries};
 use async_graphql::ObjectType;
@@ -42,10 +43,15 @@ pub struct UsersModule {
     pub auth: SharedAuth,
     pub cookie: CookieSettings,
     /// How many password-checking operations (`upsertUser`, `login`) may be in flight at once. Past
-    /// that they are refused at once with `RATE_LIMITED` instead of queueing for bcrypt without bound,
-    /// so an overload costs its excess a fast answer and leaves the other queries their threads.
+    /// that they wait up to `password_check_wait` (at most four per place in flight), then are
+    /// refused with `RATE_LIMITED`, instead of queueing for bcrypt without bound, so an overload
+    /// costs its excess a bounded answer and leaves the other queries their threads.
     pub password_checks_in_flight: usize,
+    pub password_check_wait: Duration,
 }
+
+/// Long enough that, at cost 10 on two cores, a burst of 100 sign-ups is served rather than refused.
+pub const DEFAULT_PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(5);
 
 impl<Q, M> SchemaModule<Q, M> for UsersModule
 where
@@ -64,6 +70,7 @@ where
             .data(self.cookie)
             .data(mutation::PasswordCheckLimit::new(
                 self.password_checks_in_flight,
+                self.password_check_wait,
             ))
             .extension(session::SessionUserPerRequest)
     }

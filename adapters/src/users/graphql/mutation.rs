@@ -1,7 +1,9 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::{Context, Object, Result};
-use tokio::sync::Semaphore;
+use axum::http::header;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use super::errors::rate_limited;
@@ -67,30 +69,52 @@ impl UsersMutation {
     }
 }
 
-/// The password-checking operations allowed in flight at once (see [`super::UsersModule`]).
-pub(super) struct PasswordCheckLimit(Arc<Semaphore>);
+/// The password-checking operations allowed in flight at once, and how long and how many more may
+/// wait for one of their places (see [`super::UsersModule`]).
+pub(super) struct PasswordCheckLimit {
+    in_flight: Arc<Semaphore>,
+    /// Places in the queue: a burst waits, but never without bound.
+    waiting: Arc<Semaphore>,
+    wait: Duration,
+}
 
 impl PasswordCheckLimit {
-    pub(super) fn new(in_flight: usize) -> Self {
-        Self(Arc::new(Semaphore::new(in_flight)))
+    pub(super) fn new(in_flight: usize, wait: Duration) -> Self {
+        Self {
+            in_flight: Arc::new(Semaphore::new(in_flight)),
+            waiting: Arc::new(Semaphore::new(in_flight.saturating_mul(WAITING_PER_SLOT))),
+            wait,
+        }
+    }
+
+    /// A place in flight, at once or within the wait; `None` when none came in time or the queue is full.
+    async fn acquire(&self) -> Option<OwnedSemaphorePermit> {
+        if let Ok(permit) = Arc::clone(&self.in_flight).try_acquire_owned() {
+            return Some(permit);
+        }
+        let _queued = self.waiting.try_acquire().ok()?;
+        tokio::time::timeout(self.wait, Arc::clone(&self.in_flight).acquire_owned())
+            .await
+            .ok()?
+            .ok()
     }
 }
 
+/// How many operations may wait per place in flight. With 64 places that is 256 waiting: a burst of
+/// a few hundred sign-ups is served, and what waits is a few hundred small futures, not a backlog.
+const WAITING_PER_SLOT: usize = 4;
+
 /// Runs a password-checking use case on a task of its own, so that a client that disconnects while
 /// bcrypt runs cannot cancel it between counting the check and clearing the count: a right password
-/// must never be left counted as a failure. Refused with `RATE_LIMITED` before anything is read or
-/// counted when too many are in flight already; callers check their input first, so that only
-/// well-formed work waits on a slot.
+/// must never be left counted as a failure. When every place is taken it waits, bounded in time and in
+/// number, and is refused with `RATE_LIMITED` and a `Retry-After` hint only if none comes, before
+/// anything is read or counted; callers check their input first, so that only well-formed work waits.
 async fn to_completion<T: Send + 'static>(
     ctx: &Context<'_>,
     work: impl Future<Output = T> + Send + 'static,
 ) -> Result<T> {
-    let Ok(permit) = ctx
-        .data::<PasswordCheckLimit>()?
-        .0
-        .clone()
-        .try_acquire_owned()
-    else {
+    let Some(permit) = ctx.data::<PasswordCheckLimit>()?.acquire().await else {
+        ctx.insert_http_header(header::RETRY_AFTER, RETRY_AFTER_SECONDS);
         return Err(rate_limited());
     };
     // The span keeps the task's log lines under the request's id.
@@ -104,6 +128,10 @@ async fn to_completion<T: Send + 'static>(
     );
     task.await.map_err(|e| internal(&anyhow::Error::new(e)))
 }
+
+/// Refusals come only after a full wait, so the queue was busy for that long: a second is the least
+/// that helps, and clients back off further themselves.
+const RETRY_AFTER_SECONDS: &str = "1";
 
 fn auth<'a>(ctx: &Context<'a>) -> Result<&'a SharedAuth> {
     ctx.data::<SharedAuth>()

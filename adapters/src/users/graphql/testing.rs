@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use application::{AuthUseCases, UpsertUser, UserQueries};
 
-use super::{CookieSettings, DEFAULT_PASSWORD_CHECKS_IN_FLIGHT, SharedAuth, UsersModule};
+use super::{
+    CookieSettings, DEFAULT_PASSWORD_CHECK_WAIT, DEFAULT_PASSWORD_CHECKS_IN_FLIGHT, SharedAuth,
+    UsersModule,
+};
 use crate::graphql::{SchemaSettings, build_schema};
 use crate::schema::AppSchema;
 use crate::users::identity::SessionIdentity;
@@ -16,6 +19,7 @@ pub struct Options {
     pub introspection: bool,
     pub secure_cookie: bool,
     pub password_checks_in_flight: usize,
+    pub password_check_wait: std::time::Duration,
 }
 
 impl Default for Options {
@@ -24,6 +28,7 @@ impl Default for Options {
             introspection: false,
             secure_cookie: true,
             password_checks_in_flight: DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
+            password_check_wait: DEFAULT_PASSWORD_CHECK_WAIT,
         }
     }
 }
@@ -49,6 +54,7 @@ pub fn schema(
                 secure: options.secure_cookie,
             },
             password_checks_in_flight: options.password_checks_in_flight,
+            password_check_wait: options.password_check_wait,
         })],
     )
 }
