@@ -129,3 +129,32 @@ async fn a_refusal_waits_about_as_long_as_a_verify_without_hashing() {
         "waited {waited:?}, verify took {recent:?}"
     );
 }
+
+#[tokio::test]
+async fn only_a_hash_of_another_cost_needs_rehashing() {
+    let h = hasher(5);
+    let own = h.hash(&password("MyPassword1!")).await.expect("hashes");
+    let cheaper = hasher(4)
+        .hash(&password("MyPassword1!"))
+        .await
+        .expect("hashes");
+    assert!(!h.needs_rehash(&own), "its own cost");
+    assert!(
+        h.needs_rehash(&cheaper),
+        "a cost-4 hash under a cost-5 setting"
+    );
+    let bcryptjs = PasswordHash::new(
+        "$2a$10$lpdNLvkBJ4MJQdP9G74pq.UpT/Ua/9R.q/o7fJE91q2F.kUZpI6F6".to_owned(),
+    );
+    assert!(
+        hasher(12).needs_rehash(&bcryptjs),
+        "the course's cost-10 hashes"
+    );
+    assert!(!hasher(10).needs_rehash(&bcryptjs));
+    for unreadable in ["", "plain", "$2b$", "$2b$xx$abc"] {
+        assert!(
+            !h.needs_rehash(&PasswordHash::new(unreadable.to_owned())),
+            "{unreadable:?} is left to verify"
+        );
+    }
+}

@@ -254,6 +254,8 @@ async fn a_thousand_aliased_logins_are_refused_without_any_bcrypt_work() {
 async fn one_login_costs_exactly_one_bcrypt_verify() {
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    // Stored at the current cost: no rehash, so the verify is the only bcrypt work.
+    hasher.expect_needs_rehash().return_const(false);
     let mut repo = MockUserRepository::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(user(1, "a@b.co"))));

@@ -47,6 +47,7 @@ contract!(
     updated_at_moves_even_when_the_writers_clock_is_behind,
     concurrent_changes_from_one_old_hash_have_exactly_one_winner,
     timestamps_round_trip_at_microsecond_precision,
+    a_rehash_is_a_compare_and_set_that_moves_neither_updated_at_nor_the_version,
 );
 
 async fn postgres() -> (TestDatabase, PgUserRepository) {
@@ -306,4 +307,38 @@ async fn timestamps_round_trip_at_microsecond_precision(repo: impl UserRepositor
     assert_eq!(created.updated_at, created.created_at);
     let read = repo.find_by_id(created.id).await.expect("q").expect("row");
     assert_eq!(read, created, "what create returns is what is stored");
+}
+
+async fn a_rehash_is_a_compare_and_set_that_moves_neither_updated_at_nor_the_version(
+    repo: impl UserRepository,
+) {
+    let user = repo
+        .create(new_user("rehash@example.com", "cost-4", 0))
+        .await
+        .expect("created");
+    let wrote = repo
+        .rehash_password(user.id, &hash("cost-4"), &hash("cost-12"))
+        .await
+        .expect("query");
+    assert!(wrote, "the expected hash was stored");
+    let stored = repo.find_by_id(user.id).await.expect("q").expect("row");
+    assert_eq!(stored.password_hash.expose(), "cost-12");
+    assert_eq!(
+        (stored.updated_at, stored.password_version),
+        (user.updated_at, user.password_version),
+        "a rehash is not a password change"
+    );
+
+    // A change committed since the verify wins: the rehash of the old hash writes nothing.
+    repo.replace_password_hash(user.id, &hash("cost-12"), &hash("changed"), at(5))
+        .await
+        .expect("query")
+        .expect("changed");
+    let late = repo
+        .rehash_password(user.id, &hash("cost-12"), &hash("stale-rehash"))
+        .await
+        .expect("query");
+    assert!(!late, "a stale expected hash writes nothing");
+    let stored = repo.find_by_id(user.id).await.expect("q").expect("row");
+    assert_eq!(stored.password_hash.expose(), "changed");
 }

@@ -162,4 +162,18 @@ impl PasswordHasher for BcryptHasher {
     async fn wait_as_long_as_verify(&self) {
         tokio::time::sleep(self.recent_verify_time()).await;
     }
+
+    /// `$2b$10$…`: the cost is the two digits after the version. A hash this cannot read is left to
+    /// `verify`, which reports it.
+    fn needs_rehash(&self, hash: &PasswordHash) -> bool {
+        stored_cost(hash.expose()).is_some_and(|cost| cost != self.cost)
+    }
+}
+
+fn stored_cost(hash: &str) -> Option<u32> {
+    let mut parts = hash.split('$');
+    let (Some(""), Some(_version), Some(cost)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    cost.parse().ok()
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use domain::{LockedUntil, LockoutPolicy, Password, User};
 
-use super::ports::{HashError, LoginAttempts, PasswordHasher};
+use super::ports::{HashError, LoginAttempts, PasswordHasher, UserRepository};
 use crate::ports::{Clock, RepositoryError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,4 +54,24 @@ impl<A: LoginAttempts, H: PasswordHasher, C: Clock> Checker<'_, A, H, C> {
         }
         Ok(PasswordCheck::Wrong)
     }
+}
+
+/// After a verified check: if the stored hash is of another cost than the configured one, stores a
+/// fresh hash of the same password. Best effort: a failure leaves the old hash, which still verifies,
+/// and the next successful check tries again, so it never fails the check that triggered it.
+pub(crate) async fn upgrade_hash<R: UserRepository, H: PasswordHasher>(
+    repository: &R,
+    hasher: &H,
+    user: &User,
+    password: &Password,
+) {
+    if !hasher.needs_rehash(&user.password_hash) {
+        return;
+    }
+    let Ok(new) = hasher.hash(password).await else {
+        return;
+    };
+    let _ = repository
+        .rehash_password(user.id, &user.password_hash, &new)
+        .await;
 }

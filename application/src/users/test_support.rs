@@ -54,5 +54,6 @@ pub(crate) fn readable_hasher() -> MockPasswordHasher {
     hasher
         .expect_verify()
         .returning(|p, h| Ok(h.expose() == format!("hash({})", p.expose())));
+    hasher.expect_needs_rehash().return_const(false);
     hasher
 }

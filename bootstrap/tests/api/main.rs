@@ -9,6 +9,7 @@ mod hostile_input;
 mod http_rules;
 mod lifecycle;
 mod overload;
+mod rehash;
 mod revocation_race;
 mod slow_clients;
 mod users_http;

@@ -177,4 +177,27 @@ impl UserRepository for SqliteUserRepository {
             .await?;
         to_user(row)
     }
+
+    async fn rehash_password(
+        &self,
+        id: UserId,
+        expected: &PasswordHash,
+        new: &PasswordHash,
+    ) -> Result<bool, RepositoryError> {
+        // Not a password change: updated_at and password_version stay, so no session is revoked.
+        self.store
+            .write(|pool| async move {
+                sqlx::query(
+                    "UPDATE users SET password_hash = ?3 WHERE id = ?1 AND password_hash = ?2",
+                )
+                .bind(id.get())
+                .bind(expected.expose())
+                .bind(new.expose())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected() == 1)
+                .map_err(repository_error)
+            })
+            .await
+    }
 }

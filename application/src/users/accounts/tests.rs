@@ -122,6 +122,8 @@ async fn no_new_password_returns_the_stored_user_untouched() {
     no_failures(&mut attempts);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    // At the current cost, so nothing is rehashed and nothing written.
+    hasher.expect_needs_rehash().return_const(false);
     // The clock dates the admitted check; no user write is expected, so none can take its time.
     let svc = service(repo, attempts, hasher, clock_at(0));
     let user = svc
@@ -140,6 +142,8 @@ async fn the_same_new_password_is_no_change_and_is_not_hashed() {
     no_failures(&mut attempts);
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    // At the current cost, so nothing is rehashed and nothing written.
+    hasher.expect_needs_rehash().return_const(false);
     // The clock dates the admitted check; no user write is expected, so none can take its time.
     let svc = service(repo, attempts, hasher, clock_at(0));
     let user = svc

@@ -5,7 +5,7 @@ use domain::{LockoutPolicy, PasswordChange, UpsertCommand, User};
 
 use super::{UpsertUser, UpsertUserError};
 use crate::ports::Clock;
-use crate::users::password_check::{Checker, PasswordCheck};
+use crate::users::password_check::{Checker, PasswordCheck, upgrade_hash};
 use crate::users::ports::{
     CreateUserError, LoginAttempts, NewUser, PasswordHasher, UserRepository,
 };
@@ -136,6 +136,7 @@ where
             }
         }
         let PasswordChange::To(new_password) = command.password_change() else {
+            upgrade_hash(&self.repository, &self.hasher, &user, &command.password).await;
             return Ok(Some(user));
         };
         let new_hash = self.hasher.hash(&new_password).await?;

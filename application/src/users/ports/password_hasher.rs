@@ -47,4 +47,8 @@ pub trait PasswordHasher: Send + Sync + 'static {
     /// so a single request's timing does not single out a locked account. (It does not queue for the
     /// hashing workers, so many concurrent refusals can still finish sooner than as many verifies.)
     async fn wait_as_long_as_verify(&self);
+
+    /// Whether `hash` was made with other parameters than this hasher's (a lower cost from an older
+    /// setting, or the course's bcryptjs hashes), so that a verified password should be hashed again.
+    fn needs_rehash(&self, hash: &PasswordHash) -> bool;
 }

@@ -70,4 +70,18 @@ pub trait UserRepository: Send + Sync + 'static {
         new: &PasswordHash,
         at: DateTime<Utc>,
     ) -> Result<Option<User>, RepositoryError>;
+
+    /// Replaces `expected` with `new`, a hash of the same password at the current cost, if `expected`
+    /// is still the stored hash: a compare-and-set, so a rehash can never undo a concurrent password
+    /// change. Moves neither `updated_at` nor the password version, so no session is revoked. Returns
+    /// whether it wrote.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; nothing is written.
+    async fn rehash_password(
+        &self,
+        id: UserId,
+        expected: &PasswordHash,
+        new: &PasswordHash,
+    ) -> Result<bool, RepositoryError>;
 }

@@ -5,7 +5,7 @@ use super::credentials::Credentials;
 use super::errors::Unauthenticated;
 use super::{AuthError, AuthUseCases, LoginError, Session};
 use crate::ports::Clock;
-use crate::users::password_check::{Checker, PasswordCheck};
+use crate::users::password_check::{Checker, PasswordCheck, upgrade_hash};
 use crate::users::ports::{LoginAttempts, PasswordHasher, SessionTokens, UserRepository};
 
 /// Login and authentication, generic over their ports like [`crate::UpsertUserService`], and sharing
@@ -74,6 +74,7 @@ where
                 return Err(LoginError::InvalidCredentials);
             }
         }
+        upgrade_hash(&self.repository, &self.hasher, &user, &password).await;
         let token = self
             .tokens
             .issue(user.id, user.password_version, self.clock.now())
