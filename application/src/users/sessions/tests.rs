@@ -81,24 +81,19 @@ async fn the_right_password_issues_a_token_for_the_user() {
     assert_eq!(session.token.token.expose(), expected_token);
 }
 
-/// A hash of an older cost is replaced after the right password is verified, by a compare-and-set on
-/// the hash just verified; the login goes on as before.
-#[tokio::test]
-async fn a_right_password_under_an_older_cost_is_rehashed_by_compare_and_set() {
+/// Attempts that admit the check and take the success's clearing.
+fn admitting_attempts() -> MockLoginAttempts {
     let mut attempts = MockLoginAttempts::new();
     checks_start_from(&mut attempts, FailedAttempts::default());
     attempts
         .expect_clear_failed_attempts()
         .returning(|_| Ok(()));
-    let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    repo.expect_rehash_password()
-        .withf(|id, expected, new| {
-            id.get() == 1
-                && expected.expose() == "hash(MyPassword1!)"
-                && new.expose() == "rehash(MyPassword1!)"
-        })
-        .times(1)
-        .returning(|_, _, _| Ok(true));
+    attempts
+}
+
+/// Verifies as [`readable_hasher`] does, but finds every stored hash of another cost; its fresh hash
+/// of `p` is `rehash(p)`.
+fn rehashing_hasher() -> MockPasswordHasher {
     let mut hasher = MockPasswordHasher::new();
     hasher
         .expect_verify()
@@ -108,7 +103,29 @@ async fn a_right_password_under_an_older_cost_is_rehashed_by_compare_and_set() {
         .expect_hash()
         .times(1)
         .returning(|p| Ok(domain::PasswordHash::new(format!("rehash({})", p.expose()))));
-    let svc = service(repo, attempts, hasher, clock_at(7), issuing_tokens());
+    hasher
+}
+
+/// A hash of an older cost is replaced after the right password is verified, by a compare-and-set on
+/// the hash just verified; the login goes on as before.
+#[tokio::test]
+async fn a_right_password_under_an_older_cost_is_rehashed_by_compare_and_set() {
+    let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
+    repo.expect_rehash_password()
+        .withf(|id, expected, new| {
+            id.get() == 1
+                && expected.expose() == "hash(MyPassword1!)"
+                && new.expose() == "rehash(MyPassword1!)"
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(true));
+    let svc = service(
+        repo,
+        admitting_attempts(),
+        rehashing_hasher(),
+        clock_at(7),
+        issuing_tokens(),
+    );
     let session = svc
         .login("a@b.co", "MyPassword1!")
         .await
@@ -119,27 +136,19 @@ async fn a_right_password_under_an_older_cost_is_rehashed_by_compare_and_set() {
 /// The rehash is best effort: the old hash still verifies, so a failed write must not fail the login.
 #[tokio::test]
 async fn a_rehash_that_cannot_be_written_does_not_fail_the_login() {
-    let mut attempts = MockLoginAttempts::new();
-    checks_start_from(&mut attempts, FailedAttempts::default());
-    attempts
-        .expect_clear_failed_attempts()
-        .returning(|_| Ok(()));
     let mut repo = repo_with("a@b.co", "hash(MyPassword1!)");
     repo.expect_rehash_password().times(1).returning(|_, _, _| {
         Err(crate::ports::RepositoryError::Unavailable(anyhow::anyhow!(
             "down"
         )))
     });
-    let mut hasher = readable_hasher();
-    hasher.checkpoint();
-    hasher
-        .expect_verify()
-        .returning(|p, h| Ok(h.expose() == format!("hash({})", p.expose())));
-    hasher.expect_needs_rehash().return_const(true);
-    hasher
-        .expect_hash()
-        .returning(|p| Ok(domain::PasswordHash::new(format!("rehash({})", p.expose()))));
-    let svc = service(repo, attempts, hasher, clock_at(7), issuing_tokens());
+    let svc = service(
+        repo,
+        admitting_attempts(),
+        rehashing_hasher(),
+        clock_at(7),
+        issuing_tokens(),
+    );
     svc.login("a@b.co", "MyPassword1!")
         .await
         .expect("logged in");
