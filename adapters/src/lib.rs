@@ -3,7 +3,8 @@
 //! The generic part, which every job-engine service made from this template shares:
 //! - [`postgres`] and [`sqlite`]: the two stores, each a handle that puts a deadline on every call;
 //! - [`graphql`]: the schema builder, its abuse limits, the caller a session proves, and the error codes;
-//! - [`http`]: the axum router: `/graphql`, `/api/health` and `/api/ready`;
+//! - [`http`]: the axum router: `/graphql` (with GraphiQL and its files under `/graphiql/`), `/api/health`
+//!   and `/api/ready`;
 //! - [`clock`]: `Clock` on the system clock.
 //!
 //! Then one folder per module, here only [`users`] (its repositories, bcrypt, JWT, its GraphQL and

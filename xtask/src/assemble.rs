@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::args::NewService;
 use crate::context::{self, Context};
-use crate::plumbing::{SHARED, auth_residue};
+use crate::plumbing::{SHARED, VENDORED, auth_residue};
 use crate::render::{self, File};
 
 /// The auth service's dependencies that a generated service does not have, with the comment lines
@@ -31,7 +31,7 @@ pub fn generate(root: &Path, spec: &NewService) -> Result<Vec<File>, String> {
     context.sdl_directives = sdl_directives(&read("schema.graphql")?)?;
     context.rust_version = rust_version(&read("Cargo.toml")?)?;
     let mut files = render::render_all(&root.join("xtask/templates"), &context)?;
-    for path in SHARED {
+    for path in SHARED.iter().chain(VENDORED) {
         files.push(File {
             path: PathBuf::from(path),
             contents: read(path)?,

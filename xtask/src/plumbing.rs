@@ -28,11 +28,17 @@ pub const SHARED: &[&str] = &[
     "adapters/src/http/mod.rs",
     "adapters/src/http/body.rs",
     "adapters/src/http/credentials.rs",
+    "adapters/src/http/graphiql/mod.rs",
+    "adapters/src/http/graphiql/page.css",
+    "adapters/src/http/graphiql/page.html",
+    "adapters/src/http/graphiql/start.js",
+    "adapters/src/http/graphiql/assets/README.md",
     "adapters/src/http/graphql_handler.rs",
     "adapters/src/http/health.rs",
     "adapters/src/http/problem.rs",
     "adapters/src/http/request_id.rs",
     "adapters/src/http/server.rs",
+    "adapters/src/http/tests.rs",
     "adapters/src/postgres/mod.rs",
     "adapters/src/postgres/errors.rs",
     "adapters/src/postgres/pool.rs",
@@ -70,6 +76,20 @@ pub const SHARED: &[&str] = &[
     "scripts/lint-packaging",
     "scripts/test",
     "scripts/test-postgres",
+];
+
+/// Third-party files every service serves as they are, copied with the shared files: GraphiQL and
+/// React, as their npm packages publish them, with their licences. They are not ours to edit, so they
+/// are not held to [`AUTH_WORDS`] (React's list of input types has an `email` in it); what they are and
+/// where they come from is in `adapters/src/http/graphiql/assets/README.md`.
+pub const VENDORED: &[&str] = &[
+    "adapters/src/http/graphiql/assets/graphiql.min.css",
+    "adapters/src/http/graphiql/assets/graphiql.min.js",
+    "adapters/src/http/graphiql/assets/react.production.min.js",
+    "adapters/src/http/graphiql/assets/react-dom.production.min.js",
+    "adapters/src/http/graphiql/assets/LICENSE-graphiql",
+    "adapters/src/http/graphiql/assets/LICENSE-react",
+    "adapters/src/http/graphiql/assets/LICENSE-react-dom",
 ];
 
 /// Words that belong to the auth service's own module, not to the plumbing every service shares:
@@ -166,6 +186,51 @@ mod tests {
             "shared files are copied into every generated service as they are, so they must not \
              name the auth service's own module or keys:\n{}",
             problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_vendored_file_exists_and_is_no_code_of_ours() {
+        let root = repo_root();
+        for path in VENDORED {
+            assert!(root.join(path).is_file(), "{path} is missing");
+            let extension = std::path::Path::new(path).extension();
+            assert!(
+                extension.is_none_or(|e| e == "js" || e == "css"),
+                "{path}: only scripts, styles and licences are vendored"
+            );
+            assert!(!SHARED.contains(path), "{path} is both shared and vendored");
+        }
+    }
+
+    /// The HTTP surface is shared whole: a file added under it and not listed here would be missing
+    /// from every generated service, which would then not build.
+    #[test]
+    fn every_file_of_the_http_adapter_is_shared_or_vendored() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("a readable directory") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let root = repo_root();
+        let mut found = Vec::new();
+        walk(&root.join("adapters/src/http"), &mut found);
+        let missing: Vec<String> = found
+            .iter()
+            .map(|path| {
+                let relative = path.strip_prefix(&root).expect("under the root");
+                relative.to_string_lossy().into_owned()
+            })
+            .filter(|path| !SHARED.contains(&path.as_str()) && !VENDORED.contains(&path.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "neither shared nor vendored: {missing:?}"
         );
     }
 

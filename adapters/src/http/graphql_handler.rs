@@ -2,16 +2,16 @@
 //! one operation per request, JSON bodies only, a size cap, and no mutations over GET.
 
 use async_graphql::Executor;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::credentials::session_token;
+use super::graphiql;
 use super::problem::problem;
 use crate::graphql::RequestCredentials;
 
@@ -104,13 +104,9 @@ pub(super) async fn get<E: Executor>(
     } = params
     else {
         return if state.graphiql {
-            Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+            graphiql::page()
         } else {
-            problem(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "GraphiQL is disabled; POST GraphQL requests to /graphql.",
-            )
+            graphiql::disabled()
         };
     };
     if is_mutation(&query, operation_name.as_deref()) {

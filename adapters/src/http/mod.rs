@@ -1,15 +1,19 @@
 //! The HTTP surface every service shares: `POST /graphql` (API), `GET /graphql` (GraphiQL, or
-//! read-only queries), `GET /api/health` and `GET /api/ready`, with request ids (a client's own only when
-//! it is short and plain), request logs and
-//! `Cache-Control: no-store` on every answer. Modules may add routes of their own beside them.
+//! read-only queries) with GraphiQL's files under `/graphiql/`, `GET /api/health` and `GET /api/ready`,
+//! with request ids (a client's own only when it is short and plain), request logs,
+//! `Cache-Control: no-store`, `X-Content-Type-Options: nosniff` and a refusal to be framed on every
+//! answer. Modules may add routes of their own beside them.
 
 mod body;
 mod credentials;
+mod graphiql;
 mod graphql_handler;
 mod health;
 mod problem;
 mod request_id;
 mod server;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,9 +31,14 @@ use tracing::Level;
 use async_graphql::Executor;
 
 pub use credentials::{SESSION_COOKIE, session_token};
+pub use graphiql::PAGE_POLICY as GRAPHIQL_POLICY;
 pub use problem::problem;
 pub use request_id::{MAX_CLIENT_REQUEST_ID, is_acceptable_request_id};
 pub use server::{ConnectionLimits, serve};
+
+/// The Content-Security-Policy of every answer that does not set its own: nothing may be loaded by it,
+/// and nothing may frame it.
+pub const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// The seed's request limit is Express's 100 KB; a GraphQL request to this API needs far less.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -74,6 +83,7 @@ pub fn router<E: Executor>(
             "/graphql",
             get(graphql_handler::get::<E>).post(graphql_handler::post::<E>),
         )
+        .route(graphiql::ROUTE, get(graphiql::asset::<E>))
         .route("/api/health", get(health::health))
         .route("/api/ready", get(health::ready::<E>))
         .with_state(state)
@@ -90,6 +100,23 @@ pub fn router<E: Executor>(
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        // No answer is to be read as another type than it says (a JSON body as HTML or script)...
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        // ...or shown inside another site's frame, where a click on GraphiQL could be stolen. Browsers
+        // that know CSP go by frame-ancestors, older ones by X-Frame-Options.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // An answer with a policy of its own (the GraphiQL page, whose policy also has
+        // frame-ancestors 'none') keeps it; every other answer is data that loads and runs nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_POLICY),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(

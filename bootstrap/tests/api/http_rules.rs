@@ -146,10 +146,29 @@ async fn graphiql_is_served_on_get_and_can_be_turned_off_with_introspection() {
         .await
         .expect("sent");
     assert_eq!(page.status(), 200);
-    assert!(
-        page.text().await.expect("html").contains("graphiql"),
-        "GraphiQL page"
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        header("content-security-policy"),
+        adapters::http::GRAPHIQL_POLICY
     );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let html = page.text().await.expect("html");
+    assert!(html.contains("/graphiql/start.js"), "GraphiQL page");
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let script = app
+        .client
+        .get(app.url("/graphiql/start.js"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(script.status(), 200);
 
     let locked = TestApp::spawn_with(|s| {
         s.server.graphiql = false;
@@ -163,6 +182,13 @@ async fn graphiql_is_served_on_get_and_can_be_turned_off_with_introspection() {
         .await
         .expect("sent");
     assert_eq!(page.status(), 404);
+    let script = locked
+        .client
+        .get(locked.url("/graphiql/start.js"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(script.status(), 404, "GraphiQL's files are off with it");
     let body = locked.graphql("{ __schema { types { name } } }").await;
     assert!(
         body["data"].is_null() || body["data"]["__schema"].is_null(),

@@ -4,6 +4,7 @@
 mod auth;
 mod concurrency;
 mod errors;
+mod graphiql_browser;
 mod helpers;
 mod hostile_input;
 mod http_rules;

@@ -1,0 +1,239 @@
+//! The router's answers as a browser sees them: the headers every route carries, and GraphiQL's page,
+//! policy and files, on a schema of one field.
+
+use std::sync::Arc;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+use async_trait::async_trait;
+use axum::Router;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use tower::ServiceExt;
+
+use super::{DEFAULT_POLICY, GRAPHIQL_POLICY, HttpSettings, ReadinessProbe, router};
+
+struct Query;
+
+#[Object]
+impl Query {
+    async fn ok(&self) -> bool {
+        true
+    }
+}
+
+struct Up;
+
+#[async_trait]
+impl ReadinessProbe for Up {
+    async fn is_ready(&self) -> bool {
+        true
+    }
+}
+
+fn app(graphiql: bool) -> Router {
+    let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+    let settings = HttpSettings {
+        graphiql,
+        body_limit: 1024,
+        body_read_timeout: std::time::Duration::from_secs(5),
+    };
+    router(schema, Router::new(), Arc::new(Up), settings)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("UTF-8")
+    }
+}
+
+async fn send(app: &Router, method: Method, uri: &str, json: Option<&str>) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    let body = match json {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_owned())
+        }
+        None => Body::empty(),
+    };
+    let response = app
+        .clone()
+        .oneshot(request.body(body).expect("a request"))
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    send(app, Method::GET, uri, None).await
+}
+
+/// Each kind of answer: GraphiQL's page and files, results, refusals, probes, and unknown routes.
+const REQUESTS: &[(&str, &str, Option<&str>)] = &[
+    ("GET", "/graphql", None),
+    ("GET", "/graphql?query=%7Bok%7D", None),
+    ("POST", "/graphql", Some(r#"{"query": "{ ok }"}"#)),
+    ("POST", "/graphql", Some("[]")),
+    ("POST", "/graphql", None),
+    ("PUT", "/graphql", None),
+    ("GET", "/graphiql/start.js", None),
+    ("GET", "/graphiql/graphiql-3.9.0.min.css", None),
+    ("GET", "/graphiql/nothing.js", None),
+    ("GET", "/api/health", None),
+    ("GET", "/api/ready", None),
+    ("GET", "/nowhere", None),
+];
+
+#[tokio::test]
+async fn every_answer_is_nosniff_uncached_and_refuses_to_be_framed() {
+    for graphiql in [true, false] {
+        let app = app(graphiql);
+        for (method, uri, json) in REQUESTS {
+            let method = Method::from_bytes(method.as_bytes()).expect("a method");
+            let answer = send(&app, method.clone(), uri, *json).await;
+            let what = format!("{method} {uri} (GraphiQL {graphiql}): {}", answer.status);
+            assert_eq!(
+                answer.header(header::X_CONTENT_TYPE_OPTIONS),
+                "nosniff",
+                "{what}"
+            );
+            assert_eq!(answer.header(header::X_FRAME_OPTIONS), "DENY", "{what}");
+            let policy = answer.header(header::CONTENT_SECURITY_POLICY);
+            assert!(
+                policy
+                    .split(';')
+                    .any(|d| d.trim() == "frame-ancestors 'none'"),
+                "{what}: {policy:?}"
+            );
+            assert_eq!(answer.header(header::CACHE_CONTROL), "no-store", "{what}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn answers_other_than_the_page_may_load_nothing() {
+    let app = app(true);
+    for uri in [
+        "/api/health",
+        "/graphql?query=%7Bok%7D",
+        "/graphiql/start.js",
+    ] {
+        let answer = get(&app, uri).await;
+        assert_eq!(
+            answer.header(header::CONTENT_SECURITY_POLICY),
+            DEFAULT_POLICY,
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_page_has_a_strict_policy_and_names_no_other_origin() {
+    let page = get(&app(true), "/graphql").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.header(header::CONTENT_TYPE),
+        "text/html; charset=utf-8"
+    );
+    let policy = page.header(header::CONTENT_SECURITY_POLICY);
+    assert_eq!(policy, GRAPHIQL_POLICY);
+    let directive = |name: &str| {
+        policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in {policy}"))
+    };
+    assert_eq!(directive("default-src"), "default-src 'none'");
+    assert_eq!(directive("script-src"), "script-src 'self'");
+    assert_eq!(directive("connect-src"), "connect-src 'self'");
+    assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'");
+    assert_eq!(directive("base-uri"), "base-uri 'none'");
+    assert_eq!(directive("form-action"), "form-action 'none'");
+    // Every source is a keyword ('self', 'none', …) or data:, never a host or a scheme of the network.
+    for directive in policy.split(';') {
+        for source in directive.split_whitespace().skip(1) {
+            assert!(
+                source.starts_with('\'') || source == "data:",
+                "{source} names another origin"
+            );
+        }
+    }
+    assert!(
+        !policy.contains("unsafe-eval") && !directive("script-src").contains("unsafe-inline"),
+        "{policy}"
+    );
+    let html = page.text();
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    assert!(html.contains("graphiql"));
+}
+
+#[tokio::test]
+async fn every_file_the_page_names_is_served_with_its_type() {
+    let app = app(true);
+    let page = get(&app, "/graphql").await;
+    let html = page.text();
+    let files: Vec<&str> = html
+        .split('"')
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    assert_eq!(files.len(), 6, "{files:?}");
+    for file in files {
+        let answer = get(&app, file).await;
+        assert_eq!(answer.status, StatusCode::OK, "{file}");
+        let expected = if file.ends_with(".js") {
+            "text/javascript; charset=utf-8"
+        } else {
+            "text/css; charset=utf-8"
+        };
+        assert_eq!(answer.header(header::CONTENT_TYPE), expected, "{file}");
+        assert!(!answer.body.is_empty(), "{file}");
+    }
+    assert_eq!(
+        get(&app, "/graphiql/nothing.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn with_graphiql_off_its_page_and_files_are_not_found() {
+    let on = app(true);
+    let off = app(false);
+    let html = get(&on, "/graphql").await.text().to_owned();
+    let mut uris: Vec<&str> = html
+        .split('"')
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    uris.push("/graphql");
+    for uri in uris {
+        let answer = get(&off, uri).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(answer.text().contains("GraphiQL is disabled"), "{uri}");
+    }
+    let query = get(&off, "/graphql?query=%7Bok%7D").await;
+    assert_eq!(query.status, StatusCode::OK, "queries over GET still work");
+}
