@@ -199,36 +199,38 @@ async fn graphiql_is_served_on_get_and_can_be_turned_off_with_introspection() {
     assert_eq!(open["data"]["__schema"]["queryType"]["name"], "Query");
 }
 
-#[tokio::test]
-async fn every_response_carries_a_request_id() {
-    let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/api/health"))
-        .send()
-        .await
-        .expect("sent");
-    let id = response
+/// The `x-request-id` that `/api/health` answers with, having been sent `sent`.
+async fn echoed_request_id(app: &TestApp, sent: Option<&str>) -> String {
+    let mut request = app.client.get(app.url("/api/health"));
+    if let Some(id) = sent {
+        request = request.header("x-request-id", id);
+    }
+    let response = request.send().await.expect("sent");
+    response
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_owned();
-    assert_eq!(id.len(), 36, "a UUID: {id:?}");
-    let response = app
-        .client
-        .get(app.url("/api/health"))
-        .header("x-request-id", "trace-me")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(
-        response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok()),
-        Some("trace-me")
-    );
+        .to_owned()
+}
+
+fn is_uuid(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let id = echoed_request_id(&app, None).await;
+    assert!(is_uuid(&id), "a UUID: {id:?}");
+    assert_eq!(echoed_request_id(&app, Some("trace-me")).await, "trace-me");
 }
 
 /// An id is echoed and logged with every line of its request, so an unbounded one was an amplifier.
@@ -241,44 +243,15 @@ async fn a_long_or_unusual_client_request_id_is_replaced_by_a_fresh_uuid() {
         "a b".to_owned(),
         "a/b".to_owned(),
     ] {
-        let response = app
-            .client
-            .get(app.url("/api/health"))
-            .header("x-request-id", &sent)
-            .send()
-            .await
-            .expect("sent");
-        let echoed = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let is_uuid = echoed.len() == 36
-            && echoed.char_indices().all(|(i, c)| {
-                if [8, 13, 18, 23].contains(&i) {
-                    c == '-'
-                } else {
-                    c.is_ascii_hexdigit()
-                }
-            });
-        assert!(is_uuid, "{} characters sent, {echoed:?} echoed", sent.len());
+        let echoed = echoed_request_id(&app, Some(&sent)).await;
+        assert!(
+            is_uuid(&echoed),
+            "{} characters sent, {echoed:?} echoed",
+            sent.len()
+        );
     }
     let longest = "a.b_c:d-".repeat(16);
-    let response = app
-        .client
-        .get(app.url("/api/health"))
-        .header("x-request-id", &longest)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(
-        response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok()),
-        Some(longest.as_str())
-    );
+    assert_eq!(echoed_request_id(&app, Some(&longest)).await, longest);
 }
 
 #[tokio::test]
