@@ -27,15 +27,9 @@ pub(super) async fn post<E: Executor>(
             "POST /graphql takes a JSON body: send Content-Type: application/json.",
         );
     }
+    // The router has read the body whole already, within its size cap and deadline (`body.rs`).
     let body = match body {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "The request body is too large.",
-            );
-        }
         Err(_) => {
             return problem(
                 StatusCode::BAD_REQUEST,

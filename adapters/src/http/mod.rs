@@ -88,7 +88,8 @@ pub fn router<E: Executor>(
         .route("/api/ready", get(health::ready::<E>))
         .with_state(state)
         .merge(routes)
-        .layer(DefaultBodyLimit::max(settings.body_limit))
+        // `body.rs` is the one size cap; axum's own (2 MB by default) would refuse a larger configured one.
+        .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             body::BodyRules {
                 limit: settings.body_limit,

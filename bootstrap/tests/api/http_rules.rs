@@ -262,3 +262,21 @@ async fn health_and_readiness_answer_while_the_database_is_up() {
         assert_eq!(response.status(), 200, "{path}");
     }
 }
+
+/// The router's body reader is the one cap; axum's own 2 MB default must not refuse what the
+/// configured limit allows.
+#[tokio::test]
+async fn a_body_under_a_configured_limit_above_two_megabytes_is_served() {
+    let app = TestApp::spawn_with(|s| s.server.body_limit_bytes = 4 * 1024 * 1024).await;
+    let body = json!({ "query": "{ __typename }", "padding": "x".repeat(3 * 1024 * 1024) });
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.expect("JSON");
+    assert_eq!(answer["data"]["__typename"], "Query", "{answer}");
+}
