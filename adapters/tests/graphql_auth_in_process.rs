@@ -263,11 +263,11 @@ async fn one_login_costs_exactly_one_bcrypt_verify() {
     attempts
         .expect_admit_password_check()
         .times(1)
-        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+        .returning(|_, policy, _| Ok(FailedAttempts::default().admit(chrono::Utc::now(), policy)));
     attempts
-        .expect_clear_failed_attempts()
+        .expect_resolve_password_check()
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _, _| Ok(()));
     let schema =
         MockUserUseCases::new().schema(real_auth(hasher, repo, attempts), Options::default());
     let response = body(&execute(&schema, LOGIN, None).await);

@@ -78,10 +78,12 @@ fn attempts() -> MockLoginAttempts {
     let mut attempts = MockLoginAttempts::new();
     attempts
         .expect_admit_password_check()
-        .returning(|_, now, policy| Ok(domain::FailedAttempts::default().admit(now, policy)));
+        .returning(|_, policy, _| {
+            Ok(domain::FailedAttempts::default().admit(chrono::Utc::now(), policy))
+        });
     attempts
-        .expect_clear_failed_attempts()
-        .returning(|_| Ok(()));
+        .expect_resolve_password_check()
+        .returning(|_, _, _| Ok(()));
     attempts
 }
 

@@ -3,6 +3,8 @@
 //! Each scenario is written once against the ports and instantiated per backend as `scenario::postgres`
 //! and `scenario::sqlite`, each on a fresh database. Where the backends differ, the adapter is fixed,
 //! never this suite.
+//!
+//! Times are the store's own clock, so locks here are short and really waited out.
 
 mod contract_support;
 
@@ -11,8 +13,13 @@ use adapters::sqlite::testing::TestSqlite;
 use adapters::users::postgres::{PgLoginAttempts, PgUserRepository};
 use adapters::users::sqlite::{SqliteLoginAttempts, SqliteUserRepository};
 use application::users::ports::{LoginAttempts, UserRepository};
-use contract_support::{at, new_user};
-use domain::{FailedAttempts, LockedUntil, LockoutPolicy};
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use contract_support::new_user;
+use domain::{
+    FailedAttempts, LockedUntil, LockoutPolicy, Refusal, UNRESOLVED_CHECK_EXPIRY, UserId,
+};
 use futures::future::join_all;
 
 /// Instantiates each scenario for each backend.
@@ -35,12 +42,14 @@ macro_rules! contract {
 }
 
 contract!(
-    admissions_count_up_lock_at_the_threshold_and_clear,
-    a_lagging_clock_cannot_slip_past_a_lock,
+    failures_count_when_resolved_lock_at_the_threshold_and_a_success_clears,
+    a_lock_ends_by_the_stores_clock,
     concurrent_checks_stop_at_the_threshold,
+    a_waiting_check_goes_ahead_when_a_check_in_flight_succeeds,
+    a_waiting_check_is_refused_when_the_checks_in_flight_lock,
     concurrent_checks_below_the_threshold_all_count,
     a_burst_on_one_account_counts_every_check,
-    an_admission_returns_what_is_stored_at_any_clock_precision,
+    an_admission_returns_what_is_stored,
     counting_failures_never_moves_updated_at,
 );
 
@@ -58,143 +67,160 @@ async fn sqlite() -> (TestSqlite, SqliteUserRepository, SqliteLoginAttempts) {
     (db, users, attempts)
 }
 
-/// Locks after 3 failures for 10 s, doubling to at most 60 s.
+const BASE_LOCK: TimeDelta = TimeDelta::milliseconds(400);
+
+/// Locks after 3 failures for 400 ms, doubling to at most 60 s.
 fn policy() -> LockoutPolicy {
-    LockoutPolicy::try_new(
-        3,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy")
+    LockoutPolicy::try_new(3, BASE_LOCK, TimeDelta::seconds(60)).expect("valid policy")
 }
 
 /// As many thresholds as no test reaches, for counting without locking.
 fn lenient() -> LockoutPolicy {
-    LockoutPolicy::try_new(
-        1_000,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy")
+    LockoutPolicy::try_new(1_000, BASE_LOCK, TimeDelta::seconds(60)).expect("valid policy")
 }
 
-async fn admissions_count_up_lock_at_the_threshold_and_clear(
+const NO_WAIT: Duration = Duration::ZERO;
+
+async fn account(repo: &impl UserRepository, email: &str) -> UserId {
+    repo.create(new_user(email, "h", 0))
+        .await
+        .expect("created")
+        .id
+}
+
+async fn admit(
+    attempts: &impl LoginAttempts,
+    id: UserId,
+    policy: &LockoutPolicy,
+) -> Result<FailedAttempts, Refusal> {
+    attempts
+        .admit_password_check(id, policy, NO_WAIT)
+        .await
+        .expect("stored")
+}
+
+async fn resolve(
+    attempts: &impl LoginAttempts,
+    id: UserId,
+    verified: bool,
+    policy: &LockoutPolicy,
+) {
+    attempts
+        .resolve_password_check(id, verified, policy)
+        .await
+        .expect("resolved");
+}
+
+async fn failures_count_when_resolved_lock_at_the_threshold_and_a_success_clears(
     repo: impl UserRepository,
     attempts: impl LoginAttempts,
 ) {
-    let user = repo
-        .create(new_user("fail@example.com", "h", 0))
-        .await
-        .expect("created");
-    let other = repo
-        .create(new_user("other@example.com", "h", 0))
-        .await
-        .expect("created");
+    let user = account(&repo, "fail@example.com").await;
+    let other = account(&repo, "other@example.com").await;
     assert_eq!(
-        attempts.failed_attempts(user.id).await.expect("read"),
+        attempts.failed_attempts(user).await.expect("read"),
         FailedAttempts::default()
     );
-    let expect = |count, until: Option<i64>| FailedAttempts {
-        count,
-        locked_until: until.map(at),
-    };
-    let mut seen = Vec::new();
-    for i in 0..3 {
-        seen.push(
-            attempts
-                .admit_password_check(user.id, at(100 + i), &policy())
-                .await
-                .expect("stored"),
+    for count in 1..=2 {
+        let admitted = admit(&attempts, user, &policy()).await.expect("admitted");
+        assert_eq!((admitted.count, admitted.in_flight), (count - 1, 1));
+        resolve(&attempts, user, false, &policy()).await;
+        let stored = attempts.failed_attempts(user).await.expect("read");
+        assert_eq!(
+            (stored.count, stored.in_flight, stored.locked_until),
+            (count, 0, None)
         );
     }
+    admit(&attempts, user, &policy())
+        .await
+        .expect("the third check runs");
+    resolve(&attempts, user, false, &policy()).await;
+    let locked = attempts.failed_attempts(user).await.expect("read");
+    let until = locked.locked_until.expect("the third failure locks");
+    assert_eq!(locked.count, 3);
     assert_eq!(
-        seen,
-        [
-            Ok(expect(1, None)),
-            Ok(expect(2, None)),
-            Ok(expect(3, Some(102 + 10)))
-        ],
-        "the check that reaches the threshold is admitted, and locks"
+        admit(&attempts, user, &policy()).await,
+        Err(Refusal::Locked(LockedUntil(until)))
     );
     assert_eq!(
-        attempts
-            .admit_password_check(user.id, at(111), &policy())
-            .await
-            .expect("stored"),
-        Err(LockedUntil(at(112)))
-    );
-    assert_eq!(
-        attempts.failed_attempts(user.id).await.expect("read"),
-        expect(3, Some(112)),
+        attempts.failed_attempts(user).await.expect("read"),
+        locked,
         "a refused check writes nothing, so trying during a lock does not prolong it"
     );
-    let after_the_lock = attempts
-        .admit_password_check(user.id, at(112), &policy())
-        .await
-        .expect("stored");
-    assert_eq!(after_the_lock, Ok(expect(4, Some(112 + 20))));
     assert_eq!(
-        Ok(attempts.failed_attempts(user.id).await.expect("read")),
-        after_the_lock,
-        "what an admission returns is what is stored"
-    );
-    assert_eq!(
-        attempts.failed_attempts(other.id).await.expect("read"),
+        attempts.failed_attempts(other).await.expect("read"),
         FailedAttempts::default(),
         "counts are per account"
     );
-    attempts
-        .clear_failed_attempts(user.id)
+    wait_past(until).await;
+    admit(&attempts, user, &policy())
         .await
-        .expect("cleared");
-    assert_eq!(
-        attempts.failed_attempts(user.id).await.expect("read"),
-        FailedAttempts::default()
+        .expect("the lock has ended");
+    resolve(&attempts, user, false, &policy()).await;
+    let relocked = attempts.failed_attempts(user).await.expect("read");
+    assert_eq!(relocked.count, 4);
+    let doubled = relocked.locked_until.expect("locked again") - until;
+    assert!(
+        doubled >= BASE_LOCK * 2,
+        "the second lock doubles: {doubled}"
     );
-    attempts
-        .clear_failed_attempts(user.id)
-        .await
-        .expect("clearing an account with no record is not an error");
+    admit(&attempts, other, &policy()).await.expect("admitted");
+    resolve(&attempts, other, true, &policy()).await;
+    assert_eq!(
+        attempts.failed_attempts(other).await.expect("read"),
+        FailedAttempts::default(),
+        "a success clears the record"
+    );
 }
 
-async fn a_lagging_clock_cannot_slip_past_a_lock(
-    repo: impl UserRepository,
-    attempts: impl LoginAttempts,
-) {
-    let user = repo
-        .create(new_user("long@example.com", "h", 0))
-        .await
-        .expect("created");
+async fn wait_past(until: chrono::DateTime<Utc>) {
+    let left = (until - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(left + Duration::from_millis(50)).await;
+}
+
+async fn a_lock_ends_by_the_stores_clock(repo: impl UserRepository, attempts: impl LoginAttempts) {
+    let user = account(&repo, "long@example.com").await;
+    let before = Utc::now();
     for _ in 0..3 {
-        attempts
-            .admit_password_check(user.id, at(1_000), &policy())
-            .await
-            .expect("stored")
-            .expect("admitted");
+        admit(&attempts, user, &policy()).await.expect("admitted");
+        resolve(&attempts, user, false, &policy()).await;
     }
-    // A replica whose clock lags asks "earlier": the lock another replica set still holds.
-    assert_eq!(
-        attempts
-            .admit_password_check(user.id, at(0), &policy())
-            .await
-            .expect("stored"),
-        Err(LockedUntil(at(1_010)))
+    let after = Utc::now();
+    let until = attempts
+        .failed_attempts(user)
+        .await
+        .expect("read")
+        .locked_until
+        .expect("locked");
+    // The store runs on this machine, so its clock and ours agree to well within the lock.
+    let slack = TimeDelta::milliseconds(100);
+    assert!(
+        until >= before + BASE_LOCK - slack && until <= after + BASE_LOCK + slack,
+        "the lock ends {BASE_LOCK} after the failure, by the store's clock: {before} .. {until} .. {after}"
     );
+    let admitted = admit(&attempts, user, &policy()).await;
+    assert_eq!(admitted, Err(Refusal::Locked(LockedUntil(until))));
+    let pending = admit(
+        &attempts,
+        account(&repo, "new@example.com").await,
+        &policy(),
+    )
+    .await
+    .expect("admitted");
+    let expiry = pending.in_flight_until.expect("a check in flight expires");
+    assert!(expiry > Utc::now() + UNRESOLVED_CHECK_EXPIRY - TimeDelta::seconds(5));
 }
 
 async fn concurrent_checks_stop_at_the_threshold(
     repo: impl UserRepository,
     attempts: impl LoginAttempts + Clone,
 ) {
-    let user = repo
-        .create(new_user("many@example.com", "h", 0))
-        .await
-        .expect("created");
+    let user = account(&repo, "many@example.com").await;
     let checks = (0..25).map(|_| {
         let attempts = attempts.clone();
         async move {
             attempts
-                .admit_password_check(user.id, at(1), &policy())
+                .admit_password_check(user, &policy(), NO_WAIT)
                 .await
         }
     });
@@ -211,103 +237,136 @@ async fn concurrent_checks_stop_at_the_threshold(
     assert!(
         outcomes
             .iter()
-            .all(|o| o.is_ok() || *o == Err(LockedUntil(at(11))))
+            .all(|o| o.is_ok() || *o == Err(Refusal::Busy))
     );
-    let stored = attempts.failed_attempts(user.id).await.expect("read");
+    let stored = attempts.failed_attempts(user).await.expect("read");
     assert_eq!(
-        stored,
-        FailedAttempts {
-            count: 3,
-            locked_until: Some(at(11))
-        }
+        (stored.count, stored.in_flight, stored.locked_until),
+        (0, 3, None)
     );
+}
+
+/// The threshold's worth of checks in flight, and one more asking with a wait.
+async fn a_full_account_and_a_waiter<A: LoginAttempts + Clone>(
+    repo: &impl UserRepository,
+    attempts: &A,
+    email: &str,
+) -> (
+    UserId,
+    tokio::task::JoinHandle<Result<FailedAttempts, Refusal>>,
+) {
+    let user = account(repo, email).await;
+    for _ in 0..3 {
+        admit(attempts, user, &policy()).await.expect("admitted");
+    }
+    let waiter = {
+        let attempts = attempts.clone();
+        tokio::spawn(async move {
+            attempts
+                .admit_password_check(user, &policy(), Duration::from_secs(10))
+                .await
+                .expect("stored")
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !waiter.is_finished(),
+        "the waiter waits while the place is taken"
+    );
+    (user, waiter)
+}
+
+async fn a_waiting_check_goes_ahead_when_a_check_in_flight_succeeds(
+    repo: impl UserRepository,
+    attempts: impl LoginAttempts + Clone,
+) {
+    let (user, waiter) = a_full_account_and_a_waiter(&repo, &attempts, "wait@example.com").await;
+    resolve(&attempts, user, false, &policy()).await;
+    resolve(&attempts, user, true, &policy()).await;
+    let admitted = waiter
+        .await
+        .expect("joined")
+        .expect("admitted after the success");
+    assert_eq!((admitted.count, admitted.in_flight), (0, 2));
+}
+
+async fn a_waiting_check_is_refused_when_the_checks_in_flight_lock(
+    repo: impl UserRepository,
+    attempts: impl LoginAttempts + Clone,
+) {
+    let (user, waiter) = a_full_account_and_a_waiter(&repo, &attempts, "lock@example.com").await;
+    for _ in 0..3 {
+        resolve(&attempts, user, false, &policy()).await;
+    }
+    let refused = waiter.await.expect("joined");
+    assert!(matches!(refused, Err(Refusal::Locked(_))), "{refused:?}");
 }
 
 async fn concurrent_checks_below_the_threshold_all_count(
     repo: impl UserRepository,
     attempts: impl LoginAttempts + Clone,
 ) {
-    let user = repo
-        .create(new_user("counted@example.com", "h", 0))
-        .await
-        .expect("created");
-    let checks = (0..25).map(|_| {
+    let user = account(&repo, "counted@example.com").await;
+    let stored = race(&attempts, user, 25).await;
+    assert_eq!(stored.count, 25, "no check was lost");
+    assert_eq!((stored.in_flight, stored.locked_until), (0, None));
+}
+
+/// `n` checks admitted at once, then all resolved as failures at once; the record they leave.
+async fn race(attempts: &(impl LoginAttempts + Clone), user: UserId, n: usize) -> FailedAttempts {
+    let checks = (0..n).map(|_| {
         let attempts = attempts.clone();
         async move {
             attempts
-                .admit_password_check(user.id, at(1), &lenient())
+                .admit_password_check(user, &lenient(), NO_WAIT)
                 .await
         }
     });
     for outcome in join_all(checks).await {
-        outcome
-            .expect("no error under concurrency")
-            .expect("admitted");
+        outcome.expect("never a store error").expect("admitted");
     }
-    let stored = attempts.failed_attempts(user.id).await.expect("read");
-    assert_eq!(stored.count, 25, "no check was lost");
-    assert_eq!(stored.locked_until, None);
+    assert_eq!(
+        attempts
+            .failed_attempts(user)
+            .await
+            .expect("read")
+            .in_flight,
+        u32::try_from(n).expect("small")
+    );
+    let failures = (0..n).map(|_| {
+        let attempts = attempts.clone();
+        async move {
+            attempts
+                .resolve_password_check(user, false, &lenient())
+                .await
+        }
+    });
+    for outcome in join_all(failures).await {
+        outcome.expect("never a store error");
+    }
+    attempts.failed_attempts(user).await.expect("read")
 }
 
 async fn a_burst_on_one_account_counts_every_check(
     repo: impl UserRepository,
     attempts: impl LoginAttempts + Clone,
 ) {
-    let user = repo
-        .create(new_user("burst@example.com", "h", 0))
-        .await
-        .expect("created");
+    let user = account(&repo, "burst@example.com").await;
     // Far more racing checks than the pool has connections, under a threshold none reaches.
-    let checks = (0..150).map(|_| {
-        let attempts = attempts.clone();
-        async move {
-            attempts
-                .admit_password_check(user.id, at(1), &lenient())
-                .await
-        }
-    });
-    for outcome in join_all(checks).await {
-        outcome
-            .expect("a burst is never a store error")
-            .expect("admitted");
-    }
-    let stored = attempts.failed_attempts(user.id).await.expect("read");
+    let stored = race(&attempts, user, 150).await;
     assert_eq!(stored.count, 150, "every check counted once");
 }
 
-async fn an_admission_returns_what_is_stored_at_any_clock_precision(
+async fn an_admission_returns_what_is_stored(
     repo: impl UserRepository,
     attempts: impl LoginAttempts,
 ) {
-    let user = repo
-        .create(new_user("precise@example.com", "h", 0))
-        .await
-        .expect("created");
-    let strict = LockoutPolicy::try_new(
-        1,
-        chrono::TimeDelta::seconds(10),
-        chrono::TimeDelta::seconds(60),
-    )
-    .expect("valid policy");
-    // A clock with nanoseconds: the stores keep microseconds.
-    let now = at(1) + chrono::TimeDelta::nanoseconds(123_456_789);
-    let admitted = attempts
-        .admit_password_check(user.id, now, &strict)
-        .await
-        .expect("stored")
-        .expect("admitted");
+    let user = account(&repo, "precise@example.com").await;
+    let admitted = admit(&attempts, user, &policy()).await.expect("admitted");
     assert_eq!(
-        attempts.failed_attempts(user.id).await.expect("read"),
+        attempts.failed_attempts(user).await.expect("read"),
         admitted
     );
-    // And the compare-and-set still matches what it reads back.
-    let later = now + chrono::TimeDelta::seconds(20);
-    let again = attempts
-        .admit_password_check(user.id, later, &strict)
-        .await
-        .expect("stored")
-        .expect("the lock has ended");
-    assert_eq!(again.count, 2);
 }
 
 async fn counting_failures_never_moves_updated_at(
@@ -318,17 +377,12 @@ async fn counting_failures_never_moves_updated_at(
         .create(new_user("still@example.com", "h", 0))
         .await
         .expect("created");
-    for _ in 0..4 {
-        attempts
-            .admit_password_check(user.id, at(500), &lenient())
+    for verified in [false, false, false, true] {
+        admit(&attempts, user.id, &lenient())
             .await
-            .expect("stored")
             .expect("admitted");
+        resolve(&attempts, user.id, verified, &lenient()).await;
     }
-    attempts
-        .clear_failed_attempts(user.id)
-        .await
-        .expect("cleared");
     let stored = repo.find_by_id(user.id).await.expect("q").expect("row");
     assert_eq!(stored, user, "updated_at dates password changes only");
 }

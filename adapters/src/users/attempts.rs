@@ -1,7 +1,13 @@
 //! What both stores' `LoginAttempts` share about the failed-attempt count.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
 use application::ports::RepositoryError;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use domain::{FailedAttempts, Refusal, UserId};
+use tokio::time::Instant;
 
 /// Both stores keep microseconds; an admission must return the record a later read gives.
 pub(crate) fn to_micros(now: DateTime<Utc>) -> DateTime<Utc> {
@@ -26,4 +32,73 @@ pub(crate) fn stored_count<T: TryFrom<u32>>(count: u32) -> Result<T, RepositoryE
             "failure count {count} does not fit the store"
         ))
     })
+}
+
+/// This process's waiters for busy accounts, queued per account: only the first asks the store, the
+/// rest wait their turn in order. So a burst on one account costs the store one question per replica
+/// at a time, not one per waiter, and the check that has waited longest goes next.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BusyAccounts {
+    queues: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl BusyAccounts {
+    /// Admits with `admit`, and while the account is busy, waits in its queue and then asks again, with
+    /// pauses from a few milliseconds to a twentieth of a second (a bcrypt check takes tens to hundreds),
+    /// until it is not busy or `wait` would run out.
+    pub(crate) async fn admit<F, Fut>(
+        &self,
+        id: UserId,
+        wait: Duration,
+        mut admit: F,
+    ) -> Result<Result<FailedAttempts, Refusal>, RepositoryError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Result<FailedAttempts, Refusal>, RepositoryError>>,
+    {
+        let outcome = admit().await?;
+        if outcome != Err(Refusal::Busy) || wait.is_zero() {
+            return Ok(outcome);
+        }
+        let deadline = Instant::now() + wait;
+        let queue = self.queue(id);
+        let outcome = match tokio::time::timeout_at(deadline, queue.lock()).await {
+            Err(_) => Ok(Err(Refusal::Busy)),
+            Ok(_turn) => ask_until(deadline, &mut admit).await,
+        };
+        self.forget_if_idle(id, queue);
+        outcome
+    }
+
+    fn queue(&self, id: UserId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(queues.entry(id).or_default())
+    }
+
+    fn forget_if_idle(&self, id: UserId, queue: Arc<tokio::sync::Mutex<()>>) {
+        let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
+        drop(queue);
+        if queues.get(&id).is_some_and(|q| Arc::strong_count(q) == 1) {
+            queues.remove(&id);
+        }
+    }
+}
+
+async fn ask_until<F, Fut>(
+    deadline: Instant,
+    admit: &mut F,
+) -> Result<Result<FailedAttempts, Refusal>, RepositoryError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Result<FailedAttempts, Refusal>, RepositoryError>>,
+{
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let outcome = admit().await?;
+        if outcome != Err(Refusal::Busy) || Instant::now() + pause > deadline {
+            return Ok(outcome);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
 }

@@ -5,6 +5,8 @@ mod accounts;
 mod password_check;
 pub mod ports;
 mod sessions;
+
+pub use password_check::DEFAULT_CHECK_WAIT;
 #[cfg(test)]
 mod test_support;
 

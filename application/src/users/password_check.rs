@@ -2,11 +2,13 @@
 //! both count toward the same lock: the count and the lock first (no bcrypt work while locked), then
 //! the hash.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
-use domain::{LockedUntil, LockoutPolicy, Password, User};
+use domain::{LockedUntil, LockoutPolicy, Password, Refusal, User};
 
 use super::ports::{HashError, LoginAttempts, PasswordHasher, UserRepository};
-use crate::ports::{Clock, RepositoryError};
+use crate::ports::RepositoryError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PasswordCheck {
@@ -14,6 +16,8 @@ pub(crate) enum PasswordCheck {
     Wrong,
     /// Not checked: the account is locked until then.
     Locked(DateTime<Utc>),
+    /// Not checked: the threshold's worth of other checks was still in flight after the whole wait.
+    Busy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,16 +29,18 @@ pub(crate) enum CheckError {
 }
 
 /// The ports and the policy a password check needs.
-pub(crate) struct Checker<'a, A, H, C> {
+pub(crate) struct Checker<'a, A, H> {
     pub attempts: &'a A,
     pub hasher: &'a H,
-    pub clock: &'a C,
     pub policy: &'a LockoutPolicy,
+    /// How long a check waits for the account's checks in flight to resolve.
+    pub wait: Duration,
 }
 
-impl<A: LoginAttempts, H: PasswordHasher, C: Clock> Checker<'_, A, H, C> {
-    /// The check is counted as a failure before bcrypt runs (see [`domain::FailedAttempts::admit`]),
-    /// so concurrent guesses cannot all slip in under the threshold; a success then clears the count.
+impl<A: LoginAttempts, H: PasswordHasher> Checker<'_, A, H> {
+    /// The check takes one of the account's places before bcrypt runs (see
+    /// [`domain::FailedAttempts::admit`]), so concurrent guesses cannot all slip in under the
+    /// threshold, and resolves it with the outcome: a success clears the count, a failure counts.
     pub(crate) async fn check(
         &self,
         user: &User,
@@ -42,19 +48,43 @@ impl<A: LoginAttempts, H: PasswordHasher, C: Clock> Checker<'_, A, H, C> {
     ) -> Result<PasswordCheck, CheckError> {
         let admitted = self
             .attempts
-            .admit_password_check(user.id, self.clock.now(), self.policy)
+            .admit_password_check(user.id, self.policy, self.wait)
             .await?;
-        if let Err(LockedUntil(until)) = admitted {
-            self.hasher.wait_as_long_as_verify().await;
-            return Ok(PasswordCheck::Locked(until));
+        match admitted {
+            Ok(_) => {}
+            Err(Refusal::Locked(LockedUntil(until))) => {
+                self.hasher.wait_as_long_as_verify().await;
+                return Ok(PasswordCheck::Locked(until));
+            }
+            Err(Refusal::Busy) => return Ok(PasswordCheck::Busy),
         }
-        if self.hasher.verify(password, &user.password_hash).await? {
-            self.attempts.clear_failed_attempts(user.id).await?;
-            return Ok(PasswordCheck::Verified);
-        }
-        Ok(PasswordCheck::Wrong)
+        let verified = match self.hasher.verify(password, &user.password_hash).await {
+            Ok(verified) => verified,
+            Err(e) => {
+                // A hash that cannot be checked proves nothing: counted, so it never frees a place.
+                self.resolve(user, false).await?;
+                return Err(e.into());
+            }
+        };
+        self.resolve(user, verified).await?;
+        Ok(if verified {
+            PasswordCheck::Verified
+        } else {
+            PasswordCheck::Wrong
+        })
+    }
+
+    async fn resolve(&self, user: &User, verified: bool) -> Result<(), RepositoryError> {
+        self.attempts
+            .resolve_password_check(user.id, verified, self.policy)
+            .await
     }
 }
+
+/// How long a check waits, by default, for the account's checks in flight: 100 checks of one account
+/// at once, five in flight at a time at cost 10 on two cores, all get their turn; and still well
+/// inside what a client waits for an answer.
+pub const DEFAULT_CHECK_WAIT: Duration = Duration::from_secs(10);
 
 /// After a verified check: if the stored hash is of another cost than the configured one, stores a
 /// fresh hash of the same password. Best effort: a failure leaves the old hash, which still verifies,

@@ -24,19 +24,20 @@ pub(crate) fn stored(id: i64, email: &str, hash: &str) -> User {
 }
 
 /// Password checks on the account start from `record` and are admitted as a store applying the
-/// domain's rule would admit them. A success's clearing is not expected: add it where a check passes.
+/// domain's rule would admit them, at the store's time [`at`]`(0)`. Their resolution is not expected:
+/// add it where a check runs.
 pub(crate) fn checks_start_from(attempts: &mut MockLoginAttempts, record: FailedAttempts) {
     attempts
         .expect_admit_password_check()
-        .returning(move |_, now, policy| Ok(record.admit(now, policy)));
+        .returning(move |_, policy, _| Ok(record.admit(at(0), policy)));
 }
 
-/// The account has no failed password checks on record, and a passing check may clear them.
+/// The account has no failed password checks on record, and a check may be resolved either way.
 pub(crate) fn no_failures(attempts: &mut MockLoginAttempts) {
     checks_start_from(attempts, FailedAttempts::default());
     attempts
-        .expect_clear_failed_attempts()
-        .returning(|_| Ok(()));
+        .expect_resolve_password_check()
+        .returning(|_, _, _| Ok(()));
 }
 
 pub(crate) fn clock_at(seconds: i64) -> MockClock {

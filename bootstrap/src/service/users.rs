@@ -42,7 +42,8 @@ pub struct UsersSettings {
     /// per place at most) and get `RATE_LIMITED` if no place comes in time.
     #[validate(range(min = 1, max = 100_000))]
     pub password_checks_in_flight: usize,
-    /// `AUTH_PASSWORD_CHECK_WAIT_MS`: how long such an operation waits for a place; 0 refuses at once.
+    /// `AUTH_PASSWORD_CHECK_WAIT_MS`: how long such an operation waits for a place, and then for its
+    /// account's checks in flight to resolve; 0 refuses at once.
     #[validate(range(max = 60_000))]
     pub password_check_wait_ms: u64,
     /// `AUTH_JWT_SECRET`: signs session tokens; at least 32 bytes. Required with PostgreSQL; on the
@@ -212,16 +213,21 @@ impl Parts<'_> {
             lockout,
             settings,
         } = self;
+        // One bound on how long a password check waits, for a place in flight or for the account's own
+        // checks in flight to resolve.
+        let check_wait = Duration::from_millis(settings.password_check_wait_ms);
         let upserts = UpsertUserService::new(
             repository.clone(),
             attempts.clone(),
             hasher.clone(),
             SystemClock,
         )
-        .with_lockout(lockout);
+        .with_lockout(lockout)
+        .with_check_wait(check_wait);
         let auth: SharedAuth = Arc::new(
             AuthService::new(repository.clone(), attempts, hasher, SystemClock, tokens)
-                .with_lockout(lockout),
+                .with_lockout(lockout)
+                .with_check_wait(check_wait),
         );
         Users {
             identity: Arc::new(SessionIdentity(auth.clone())),
@@ -233,7 +239,7 @@ impl Parts<'_> {
                     secure: settings.cookie_secure,
                 },
                 password_checks_in_flight: settings.password_checks_in_flight,
-                password_check_wait: Duration::from_millis(settings.password_check_wait_ms),
+                password_check_wait: check_wait,
             },
             routes: adapters::users::http::routes(auth),
         }

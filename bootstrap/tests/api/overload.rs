@@ -189,3 +189,38 @@ async fn a_check_that_finds_no_place_in_time_is_refused_with_retry_after() {
         "it waited for a place before the refusal: {waited:?}"
     );
 }
+
+/// Issue 11, item 11: all with the right password, so none may be refused as wrong. The checks that
+/// find the account's lockout threshold taken by checks still in flight wait for them to resolve.
+/// Default settings but the cost, over three replicas of one database, as a deployment runs.
+#[tokio::test]
+async fn a_hundred_upserts_of_one_email_with_its_password_over_three_replicas_all_succeed() {
+    let defaults = |s: &mut bootstrap::Settings| {
+        let defaults = bootstrap::service::users::UsersSettings::default();
+        s.modules.users = bootstrap::service::users::UsersSettings {
+            bcrypt_cost: 10,
+            ..defaults
+        };
+    };
+    let first = TestApp::spawn_with(defaults).await;
+    let replicas = [
+        first.spawn_replica(defaults).await,
+        first.spawn_replica(defaults).await,
+    ];
+    let apps = [&first, &replicas[0], &replicas[1]];
+    let answers =
+        join_all((0..100).map(|i| apps[i % 3].upsert("together@example.com", SEED_PASSWORD, None)))
+            .await;
+    let failed: Vec<_> = answers.iter().filter(|a| !a["errors"].is_null()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of 100 failed, the first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    let ids: std::collections::HashSet<_> = answers
+        .iter()
+        .map(|a| a["data"]["upsertUser"]["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 1, "one user, returned to all");
+}

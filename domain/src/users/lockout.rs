@@ -71,53 +71,129 @@ impl Default for LockoutPolicy {
     }
 }
 
-/// An account's record of consecutive failed password checks.
+/// How long a check may stay unresolved before it is taken for a failure: a replica that died
+/// between admitting a check and resolving it must not hold the account's place for ever, and the
+/// guess it may have made must still count.
+pub const UNRESOLVED_CHECK_EXPIRY: TimeDelta = TimeDelta::seconds(60);
+
+/// An account's record of consecutive failed password checks, and of the checks admitted but not yet
+/// resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FailedAttempts {
     pub count: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Checks admitted and still running: each is a guess whose outcome is not known yet.
+    pub in_flight: u32,
+    /// When the checks in flight are taken for failures, if they are still unresolved then.
+    pub in_flight_until: Option<DateTime<Utc>>,
 }
 
 /// A password check refused, unmade, because the account is locked until then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockedUntil(pub DateTime<Utc>);
 
+/// Why a check was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The account is locked until then.
+    Locked(LockedUntil),
+    /// The threshold's worth of guesses is in flight: wait for them to resolve and ask again.
+    Busy,
+}
+
 impl FailedAttempts {
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|until| now < until)
     }
 
-    /// Admits one password check at `now`, counted as a failure before it is made, or refuses it while
-    /// the account is locked.
+    /// Admits one password check at `now`, or refuses it.
     ///
-    /// Counting first is what makes the threshold hold under concurrency: when checks race, the one
-    /// that reaches the threshold locks the account before its bcrypt runs, so the others are refused
-    /// instead of guessing too. A check that then succeeds clears the record. A refused check changes
+    /// Failures plus checks in flight never pass the threshold (after a lock ends, one check at a
+    /// time), so however checks race, no more guesses run than the threshold allows, and the one that
+    /// fails at the threshold locks the account before any other is admitted. A check that finds the
+    /// place taken by checks in flight is told to wait ([`Refusal::Busy`]) rather than refused as
+    /// wrong: if one of them succeeds, the count clears and it can go ahead. A refused check changes
     /// nothing, so trying during a lock does not prolong it.
     ///
     /// # Errors
-    /// [`LockedUntil`] while the account is locked at `now`.
-    pub fn admit(self, now: DateTime<Utc>, policy: &LockoutPolicy) -> Result<Self, LockedUntil> {
-        if let Some(until) = self.locked_until
+    /// [`Refusal::Locked`] while the account is locked at `now`; [`Refusal::Busy`] while the threshold
+    /// is taken by checks in flight.
+    pub fn admit(self, now: DateTime<Utc>, policy: &LockoutPolicy) -> Result<Self, Refusal> {
+        let settled = self.expire_unresolved(now, policy);
+        if let Some(until) = settled.locked_until
             && now < until
         {
-            return Err(LockedUntil(until));
+            return Err(Refusal::Locked(LockedUntil(until)));
         }
-        let count = self.count.saturating_add(1);
+        if settled.in_flight > 0
+            && settled.count.saturating_add(settled.in_flight) >= policy.threshold
+        {
+            return Err(Refusal::Busy);
+        }
+        Ok(Self {
+            in_flight: settled.in_flight.saturating_add(1),
+            in_flight_until: Some(later(now, UNRESOLVED_CHECK_EXPIRY)),
+            ..settled
+        })
+    }
+
+    /// Resolves one admitted check at `now`: a success clears the failures and the lock, a failure
+    /// counts and locks the account once it reaches the threshold. Other checks stay in flight.
+    #[must_use]
+    pub fn resolve(self, verified: bool, now: DateTime<Utc>, policy: &LockoutPolicy) -> Self {
+        let in_flight = self.in_flight.saturating_sub(1);
+        let in_flight_until = if in_flight == 0 {
+            None
+        } else {
+            self.in_flight_until
+        };
+        if verified {
+            return Self {
+                count: 0,
+                locked_until: None,
+                in_flight,
+                in_flight_until,
+            };
+        }
+        Self {
+            in_flight,
+            in_flight_until,
+            ..self.fail(1, now, policy)
+        }
+    }
+
+    /// Checks left unresolved past their expiry count as failures: the replica that ran them is gone.
+    fn expire_unresolved(self, now: DateTime<Utc>, policy: &LockoutPolicy) -> Self {
+        match self.in_flight_until {
+            Some(until) if now >= until && self.in_flight > 0 => Self {
+                in_flight: 0,
+                in_flight_until: None,
+                ..self.fail(self.in_flight, now, policy)
+            },
+            _ => self,
+        }
+    }
+
+    fn fail(self, failures: u32, now: DateTime<Utc>, policy: &LockoutPolicy) -> Self {
+        let count = self.count.saturating_add(failures);
         let locked_until = match policy.lock_for(count) {
             Some(lock) => {
-                let end = now
-                    .checked_add_signed(lock)
-                    .unwrap_or(DateTime::<Utc>::MAX_UTC);
+                let end = later(now, lock);
                 Some(self.locked_until.map_or(end, |old| old.max(end)))
             }
             None => self.locked_until,
         };
-        Ok(Self {
+        Self {
             count,
             locked_until,
-        })
+            ..self
+        }
     }
+}
+
+fn later(now: DateTime<Utc>, by: TimeDelta) -> DateTime<Utc> {
+    now.checked_add_signed(by)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 #[cfg(test)]
@@ -179,6 +255,7 @@ mod tests {
         let attempts = FailedAttempts {
             count: 5,
             locked_until: Some(until),
+            ..FailedAttempts::default()
         };
         assert!(attempts.is_locked_at(until - TimeDelta::milliseconds(1)));
         assert!(!attempts.is_locked_at(until));
@@ -189,60 +266,93 @@ mod tests {
         DateTime::from_timestamp(seconds, 0).expect("valid")
     }
 
+    fn record(count: u32, in_flight: u32) -> FailedAttempts {
+        FailedAttempts {
+            count,
+            in_flight,
+            in_flight_until: (in_flight > 0).then(|| at(100) + UNRESOLVED_CHECK_EXPIRY),
+            ..FailedAttempts::default()
+        }
+    }
+
     #[test]
-    fn checks_are_counted_when_admitted_and_the_threshold_check_locks() {
+    fn checks_in_flight_take_the_threshold_and_the_next_one_waits() {
         let p = policy(3, 10, 60);
         let mut attempts = FailedAttempts::default();
-        for expected in 1..=2 {
+        for _ in 0..3 {
             attempts = attempts.admit(at(100), &p).expect("below the threshold");
-            assert_eq!(
-                attempts,
-                FailedAttempts {
-                    count: expected,
-                    locked_until: None
-                }
-            );
         }
-        attempts = attempts
-            .admit(at(100), &p)
-            .expect("the third check is still made");
+        assert_eq!(attempts, record(0, 3));
+        assert_eq!(attempts.admit(at(100), &p), Err(Refusal::Busy));
+        // One success clears the count and makes room for the one waiting.
+        let cleared = attempts.resolve(true, at(101), &p);
+        assert_eq!(cleared, record(0, 2));
+        assert!(cleared.admit(at(101), &p).is_ok());
+    }
+
+    #[test]
+    fn failures_at_the_threshold_lock_and_after_the_lock_one_check_runs_at_a_time() {
+        let p = policy(3, 10, 60);
+        let mut attempts = record(0, 3);
+        for _ in 0..3 {
+            attempts = attempts.resolve(false, at(100), &p);
+        }
         assert_eq!(
             attempts,
             FailedAttempts {
                 count: 3,
-                locked_until: Some(at(110))
+                locked_until: Some(at(110)),
+                ..FailedAttempts::default()
             }
         );
-        assert_eq!(attempts.admit(at(109), &p), Err(LockedUntil(at(110))));
-        let after = attempts.admit(at(110), &p).expect("the lock has ended");
         assert_eq!(
-            after,
-            FailedAttempts {
-                count: 4,
-                locked_until: Some(at(130))
-            }
+            attempts.admit(at(109), &p),
+            Err(Refusal::Locked(LockedUntil(at(110))))
+        );
+        let after = attempts.admit(at(110), &p).expect("the lock has ended");
+        assert_eq!(after.admit(at(110), &p), Err(Refusal::Busy));
+        let failed = after.resolve(false, at(111), &p);
+        assert_eq!(failed.locked_until, Some(at(131)));
+        assert_eq!((failed.count, failed.in_flight), (4, 0));
+    }
+
+    #[test]
+    fn checks_left_unresolved_past_their_expiry_count_as_failures() {
+        let p = policy(3, 10, 60);
+        let stale = record(1, 2);
+        let expiry = at(100) + UNRESOLVED_CHECK_EXPIRY;
+        assert_eq!(
+            stale.admit(expiry - TimeDelta::seconds(1), &p),
+            Err(Refusal::Busy)
+        );
+        assert_eq!(
+            stale.admit(expiry, &p),
+            Err(Refusal::Locked(LockedUntil(
+                expiry + TimeDelta::seconds(10)
+            )))
         );
     }
 
     proptest! {
         #[test]
-        fn a_refused_check_changes_nothing_and_an_admitted_one_counts(
-            count in 0u32..100,
-            lock in proptest::option::of(0i64..1_000),
-            now in 0i64..1_000,
+        fn no_more_guesses_run_than_the_threshold_allows(
+            steps in proptest::collection::vec((any::<bool>(), any::<bool>()), 1..60),
         ) {
             let p = policy(3, 10, 60);
-            let before = FailedAttempts { count, locked_until: lock.map(at) };
-            match before.admit(at(now), &p) {
-                Err(LockedUntil(until)) => {
-                    prop_assert!(before.is_locked_at(at(now)));
-                    prop_assert_eq!(Some(until), before.locked_until);
+            let mut attempts = FailedAttempts::default();
+            for (i, (admit, verified)) in steps.into_iter().enumerate() {
+                let now = at(100 + i64::try_from(i).expect("small"));
+                if admit || attempts.in_flight == 0 {
+                    if let Ok(after) = attempts.admit(now, &p) {
+                        prop_assert_eq!(after.in_flight, attempts.in_flight + 1);
+                        attempts = after;
+                    }
+                } else {
+                    attempts = attempts.resolve(verified, now, &p);
                 }
-                Ok(after) => {
-                    prop_assert!(!before.is_locked_at(at(now)));
-                    prop_assert_eq!(after.count, count + 1);
-                    prop_assert!(after.locked_until >= before.locked_until);
-                }
+                // Failures plus guesses running stay within the threshold; after a lock, one guess runs.
+                let room = p.threshold().saturating_sub(attempts.count).max(1);
+                prop_assert!(attempts.in_flight <= room, "{attempts:?}");
             }
         }
 

@@ -8,7 +8,10 @@ mod upsert;
 mod user;
 
 pub use email::{Email, EmailError};
-pub use lockout::{FailedAttempts, LockedUntil, LockoutPolicy, LockoutPolicyError};
+pub use lockout::{
+    FailedAttempts, LockedUntil, LockoutPolicy, LockoutPolicyError, Refusal,
+    UNRESOLVED_CHECK_EXPIRY,
+};
 pub use password::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, Password, PasswordHash, PasswordRule, PasswordRules,
 };

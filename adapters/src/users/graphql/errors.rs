@@ -36,6 +36,7 @@ impl IntoGraphQlError for UpsertUserError {
                     CONFLICT,
                 )
             }
+            Self::Busy => account_busy(),
             Self::Unavailable(error) => unavailable(&error),
             Self::Unexpected(error) => internal(&error),
         }
@@ -60,6 +61,7 @@ impl IntoGraphQlError for LoginError {
                 tracing::warn!(code = INVALID_CREDENTIALS, "login refused");
                 coded("Invalid email or password.", INVALID_CREDENTIALS)
             }
+            Self::Busy => account_busy(),
             Self::Unavailable(error) => unavailable(&error),
             Self::Unexpected(error) => internal(&error),
         }
@@ -87,6 +89,18 @@ pub(super) fn rate_limited() -> Error {
     );
     coded(
         "Too many password checks are in progress; retry shortly.",
+        RATE_LIMITED,
+    )
+}
+
+/// The account's own checks in flight held every place for the whole wait; this one was not made.
+fn account_busy() -> Error {
+    tracing::info!(
+        code = RATE_LIMITED,
+        "password check refused: the account's checks in flight did not resolve in time"
+    );
+    coded(
+        "Too many password checks of this account are in progress; retry shortly.",
         RATE_LIMITED,
     )
 }

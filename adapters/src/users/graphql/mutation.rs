@@ -38,7 +38,12 @@ impl UsersMutation {
         let users = ctx.data::<SharedUpserts>()?.clone();
         let user = to_completion(ctx, async move { users.upsert_user(input).await })
             .await?
-            .map_err(IntoGraphQlError::into_graphql_error)?;
+            .map_err(|e| {
+                if matches!(e, application::UpsertUserError::Busy) {
+                    retry_after(ctx);
+                }
+                e.into_graphql_error()
+            })?;
         Ok(User(user))
     }
 
@@ -52,7 +57,12 @@ impl UsersMutation {
             .map_err(IntoGraphQlError::into_graphql_error)?;
         let session = to_completion(ctx, async move { auth.login(&email, &password).await })
             .await?
-            .map_err(IntoGraphQlError::into_graphql_error)?;
+            .map_err(|e| {
+                if matches!(e, application::LoginError::Busy) {
+                    retry_after(ctx);
+                }
+                e.into_graphql_error()
+            })?;
         set_session_cookie(
             ctx,
             session.token.token.expose(),
@@ -114,7 +124,7 @@ async fn to_completion<T: Send + 'static>(
     work: impl Future<Output = T> + Send + 'static,
 ) -> Result<T> {
     let Some(permit) = ctx.data::<PasswordCheckLimit>()?.acquire().await else {
-        ctx.insert_http_header(header::RETRY_AFTER, RETRY_AFTER_SECONDS);
+        retry_after(ctx);
         return Err(rate_limited());
     };
     // The span keeps the task's log lines under the request's id.
@@ -127,6 +137,10 @@ async fn to_completion<T: Send + 'static>(
         .in_current_span(),
     );
     task.await.map_err(|e| internal(&anyhow::Error::new(e)))
+}
+
+fn retry_after(ctx: &Context<'_>) {
+    ctx.insert_http_header(header::RETRY_AFTER, RETRY_AFTER_SECONDS);
 }
 
 /// Refusals come only after a full wait, so the queue was busy for that long: a second is the least

@@ -15,6 +15,9 @@ pub enum UpsertUserError {
     /// The password kept changing under us; the caller may retry.
     #[error("the user was changed concurrently; retry the request")]
     Conflict,
+    /// The account's other checks were still in flight after the whole wait: try again shortly.
+    #[error("too many password checks of this account are in flight")]
+    Busy,
     #[error("a dependency is unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("unexpected failure")]

@@ -94,12 +94,17 @@ async fn a_wrong_current_password_is_a_client_error_and_writes_nothing() {
     let mut attempts = MockLoginAttempts::new();
     repo.expect_find_by_email()
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
-    // Counted before bcrypt, and not cleared after it: no expectation on clearing.
+    // Admitted before bcrypt, and resolved as a failure after it.
     attempts
         .expect_admit_password_check()
-        .withf(|id, now, _| id.get() == 1 && *now == at(5))
+        .withf(|id, _, _| id.get() == 1)
         .times(1)
-        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+        .returning(|_, policy, _| Ok(FailedAttempts::default().admit(at(0), policy)));
+    attempts
+        .expect_resolve_password_check()
+        .withf(|id, verified, _| id.get() == 1 && !*verified)
+        .times(1)
+        .returning(|_, _, _| Ok(()));
     let svc = service(repo, attempts, readable_hasher(), clock_at(5));
     let err = svc
         .upsert_user(input("a@b.co", "OtherPass1!", Some("MyPassword2!")))
@@ -225,16 +230,21 @@ async fn losing_a_password_race_re_verifies_against_the_winners_hash() {
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(Winner123!)"))));
-    // Both checks are counted first; the first passes and clears, the second is against the winner's
-    // hash, so it fails and stays counted.
+    // Both checks are admitted first; the first passes and clears, the second is against the winner's
+    // hash, so it fails and counts.
     attempts
         .expect_admit_password_check()
         .times(2)
-        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
-    attempts
-        .expect_clear_failed_attempts()
-        .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, policy, _| Ok(FailedAttempts::default().admit(at(0), policy)));
+    let mut outcomes = Sequence::new();
+    for expected in [true, false] {
+        attempts
+            .expect_resolve_password_check()
+            .withf(move |_, verified, _| *verified == expected)
+            .times(1)
+            .in_sequence(&mut outcomes)
+            .returning(|_, _, _| Ok(()));
+    }
     let svc = service(repo, attempts, readable_hasher(), clock_at(1));
     let err = svc
         .upsert_user(input("a@b.co", "MyPassword1!", Some("MyPassword2!")))
@@ -257,6 +267,7 @@ async fn a_locked_account_gets_the_wrong_password_answer_without_any_bcrypt_work
         FailedAttempts {
             count: 5,
             locked_until: Some(at(60)),
+            ..FailedAttempts::default()
         },
     );
     // Only the wait: any verify or hash call fails the test.
@@ -286,14 +297,16 @@ async fn a_success_after_failures_clears_them_and_an_expired_lock_does_not_hold(
         &mut attempts,
         FailedAttempts {
             count: 7,
-            locked_until: Some(at(60)),
+            // The store's clock reads at(0): the lock has just ended.
+            locked_until: Some(at(0)),
+            ..FailedAttempts::default()
         },
     );
     attempts
-        .expect_clear_failed_attempts()
-        .withf(|id| id.get() == 1)
+        .expect_resolve_password_check()
+        .withf(|id, verified, _| id.get() == 1 && *verified)
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _, _| Ok(()));
     let svc = service(repo, attempts, readable_hasher(), clock_at(60));
     let user = svc
         .upsert_user(input("a@b.co", "MyPassword1!", None))
@@ -414,4 +427,25 @@ fn debug_of_the_input_never_shows_passwords() {
         input("a@b.co", "MyPassword1!", Some("MyPassword2!"))
     );
     assert!(!shown.contains("MyPassword"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_check_still_waiting_for_the_accounts_checks_in_flight_is_busy_not_wrong() {
+    let mut repo = MockUserRepository::new();
+    let mut attempts = MockLoginAttempts::new();
+    repo.expect_find_by_email()
+        .returning(|_| Ok(Some(stored(1, "a@b.co", "hash(MyPassword1!)"))));
+    let wait = std::time::Duration::from_millis(1_234);
+    attempts
+        .expect_admit_password_check()
+        .withf(move |_, _, w| *w == wait)
+        .times(1)
+        .returning(|_, _, _| Ok(Err(domain::Refusal::Busy)));
+    // No bcrypt, no resolution: the check never ran.
+    let svc = service(repo, attempts, MockPasswordHasher::new(), clock_at(1)).with_check_wait(wait);
+    let err = svc
+        .upsert_user(input("a@b.co", "MyPassword1!", None))
+        .await
+        .expect_err("busy");
+    assert!(matches!(err, UpsertUserError::Busy), "{err:?}");
 }

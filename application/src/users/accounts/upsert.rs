@@ -1,11 +1,12 @@
 use std::fmt;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use domain::{LockoutPolicy, PasswordChange, UpsertCommand, User};
 
 use super::{UpsertUser, UpsertUserError};
 use crate::ports::Clock;
-use crate::users::password_check::{Checker, PasswordCheck, upgrade_hash};
+use crate::users::password_check::{Checker, DEFAULT_CHECK_WAIT, PasswordCheck, upgrade_hash};
 use crate::users::ports::{
     CreateUserError, LoginAttempts, NewUser, PasswordHasher, UserRepository,
 };
@@ -54,6 +55,7 @@ pub struct UpsertUserService<R, A, H, C> {
     hasher: H,
     clock: C,
     lockout: LockoutPolicy,
+    check_wait: Duration,
 }
 
 impl<R, A, H, C> UpsertUserService<R, A, H, C>
@@ -71,6 +73,7 @@ where
             hasher,
             clock,
             lockout: LockoutPolicy::default(),
+            check_wait: DEFAULT_CHECK_WAIT,
         }
     }
 
@@ -81,12 +84,19 @@ where
         self
     }
 
-    fn checker(&self) -> Checker<'_, A, H, C> {
+    /// How long a current-password check waits for the account's other checks in flight.
+    #[must_use]
+    pub fn with_check_wait(mut self, wait: Duration) -> Self {
+        self.check_wait = wait;
+        self
+    }
+
+    fn checker(&self) -> Checker<'_, A, H> {
         Checker {
             attempts: &self.attempts,
             hasher: &self.hasher,
-            clock: &self.clock,
             policy: &self.lockout,
+            wait: self.check_wait,
         }
     }
 
@@ -134,6 +144,7 @@ where
             PasswordCheck::Wrong | PasswordCheck::Locked(_) => {
                 return Err(UpsertUserError::InvalidCurrentPassword);
             }
+            PasswordCheck::Busy => return Err(UpsertUserError::Busy),
         }
         let PasswordChange::To(new_password) = command.password_change() else {
             upgrade_hash(&self.repository, &self.hasher, &user, &command.password).await;

@@ -1,6 +1,7 @@
+use std::time::Duration;
+
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::{FailedAttempts, LockedUntil, LockoutPolicy, UserId};
+use domain::{FailedAttempts, LockoutPolicy, Refusal, UserId};
 
 use crate::ports::RepositoryError;
 
@@ -17,11 +18,15 @@ pub trait LoginAttempts: Send + Sync + 'static {
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
     async fn failed_attempts(&self, id: UserId) -> Result<FailedAttempts, RepositoryError>;
 
-    /// Admits one password check on the account, or refuses it while the account is locked: reads the
-    /// record, applies [`FailedAttempts::admit`] at `now` under `policy`, and stores the result, so that
-    /// concurrent admissions, from any number of replicas sharing the store, each see the record the
-    /// previous one stored: none is lost and none slips past a lock another one set. Returns the record
-    /// as stored, or the lock that refused the check; a refused check writes nothing.
+    /// Admits one password check on the account, or refuses it: reads the record, applies
+    /// [`FailedAttempts::admit`] under `policy`, and stores the result, so that concurrent admissions,
+    /// from any number of replicas sharing the store, each see the record the previous one stored: none
+    /// is lost and none slips past a lock or a place another one took. Returns the record as stored, or
+    /// the refusal; a refused check writes nothing.
+    ///
+    /// Time is the store's clock, never the caller's: replicas whose clocks disagree still agree on
+    /// when a lock ends. While the account is [`Refusal::Busy`], it asks again until the checks in
+    /// flight resolve, for up to `wait`, and returns `Busy` only if they have not.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`]; the admission may or may
@@ -29,14 +34,19 @@ pub trait LoginAttempts: Send + Sync + 'static {
     async fn admit_password_check(
         &self,
         id: UserId,
-        now: DateTime<Utc>,
         policy: &LockoutPolicy,
-    ) -> Result<Result<FailedAttempts, LockedUntil>, RepositoryError>;
+        wait: Duration,
+    ) -> Result<Result<FailedAttempts, Refusal>, RepositoryError>;
 
-    /// Forgets the account's failures and lock, after a successful password check. Clearing an
-    /// account with no record is not an error.
+    /// Resolves one admitted check with its outcome, applying [`FailedAttempts::resolve`] at the
+    /// store's clock: a success forgets the account's failures and lock, a failure counts.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] or [`RepositoryError::Unexpected`].
-    async fn clear_failed_attempts(&self, id: UserId) -> Result<(), RepositoryError>;
+    async fn resolve_password_check(
+        &self,
+        id: UserId,
+        verified: bool,
+        policy: &LockoutPolicy,
+    ) -> Result<(), RepositoryError>;
 }

@@ -11,6 +11,9 @@ pub enum LoginError {
     /// Unknown email, wrong password or locked account: deliberately one answer.
     #[error("invalid email or password")]
     InvalidCredentials,
+    /// The account's other checks were still in flight after the whole wait: try again shortly.
+    #[error("too many password checks of this account are in flight")]
+    Busy,
     #[error("a dependency is unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("unexpected failure")]

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use async_trait::async_trait;
 use domain::{LockoutPolicy, User};
 
@@ -5,7 +7,7 @@ use super::credentials::Credentials;
 use super::errors::Unauthenticated;
 use super::{AuthError, AuthUseCases, LoginError, Session};
 use crate::ports::Clock;
-use crate::users::password_check::{Checker, PasswordCheck, upgrade_hash};
+use crate::users::password_check::{Checker, DEFAULT_CHECK_WAIT, PasswordCheck, upgrade_hash};
 use crate::users::ports::{LoginAttempts, PasswordHasher, SessionTokens, UserRepository};
 
 /// Login and authentication, generic over their ports like [`crate::UpsertUserService`], and sharing
@@ -18,6 +20,7 @@ pub struct AuthService<R, A, H, C, T> {
     clock: C,
     tokens: T,
     lockout: LockoutPolicy,
+    check_wait: Duration,
 }
 
 impl<R, A, H, C, T> AuthService<R, A, H, C, T>
@@ -37,12 +40,20 @@ where
             clock,
             tokens,
             lockout: LockoutPolicy::default(),
+            check_wait: DEFAULT_CHECK_WAIT,
         }
     }
 
     #[must_use]
     pub fn with_lockout(mut self, lockout: LockoutPolicy) -> Self {
         self.lockout = lockout;
+        self
+    }
+
+    /// How long a login's check waits for the account's other checks in flight.
+    #[must_use]
+    pub fn with_check_wait(mut self, wait: Duration) -> Self {
+        self.check_wait = wait;
         self
     }
 }
@@ -65,14 +76,15 @@ where
         let checker = Checker {
             attempts: &self.attempts,
             hasher: &self.hasher,
-            clock: &self.clock,
             policy: &self.lockout,
+            wait: self.check_wait,
         };
         match checker.check(&user, &password).await? {
             PasswordCheck::Verified => {}
             PasswordCheck::Wrong | PasswordCheck::Locked(_) => {
                 return Err(LoginError::InvalidCredentials);
             }
+            PasswordCheck::Busy => return Err(LoginError::Busy),
         }
         upgrade_hash(&self.repository, &self.hasher, &user, &password).await;
         let token = self

@@ -59,12 +59,12 @@ async fn the_right_password_issues_a_token_for_the_user() {
     let mut attempts = MockLoginAttempts::new();
     let repo = repo_with("a@b.co", "hash(MyPassword1!)");
     checks_start_from(&mut attempts, FailedAttempts::default());
-    // The check was counted before bcrypt; the success must clear it.
+    // The check took a place before bcrypt; the success must resolve it as verified.
     attempts
-        .expect_clear_failed_attempts()
-        .withf(|id| id.get() == 1)
+        .expect_resolve_password_check()
+        .withf(|id, verified, _| id.get() == 1 && *verified)
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _, _| Ok(()));
     let svc = service(
         repo,
         attempts,
@@ -86,8 +86,8 @@ fn admitting_attempts() -> MockLoginAttempts {
     let mut attempts = MockLoginAttempts::new();
     checks_start_from(&mut attempts, FailedAttempts::default());
     attempts
-        .expect_clear_failed_attempts()
-        .returning(|_| Ok(()));
+        .expect_resolve_password_check()
+        .returning(|_, _, _| Ok(()));
     attempts
 }
 
@@ -158,11 +158,16 @@ async fn a_rehash_that_cannot_be_written_does_not_fail_the_login() {
 async fn a_wrong_password_counts_a_failure_and_is_invalid_credentials() {
     let mut attempts = MockLoginAttempts::new();
     let repo = repo_with("a@b.co", "hash(MyPassword1!)");
-    // Counted once, before bcrypt, and not cleared: no expectation on clearing.
+    // Admitted once, before bcrypt, and resolved as a failure.
     attempts
         .expect_admit_password_check()
         .times(1)
-        .returning(|_, now, policy| Ok(FailedAttempts::default().admit(now, policy)));
+        .returning(|_, policy, _| Ok(FailedAttempts::default().admit(at(0), policy)));
+    attempts
+        .expect_resolve_password_check()
+        .withf(|_, verified, _| !*verified)
+        .times(1)
+        .returning(|_, _, _| Ok(()));
     let svc = service(
         repo,
         attempts,
@@ -206,6 +211,7 @@ async fn a_locked_account_refuses_even_the_right_password_without_bcrypt() {
         FailedAttempts {
             count: 5,
             locked_until: Some(at(100)),
+            ..FailedAttempts::default()
         },
     );
     // Only the wait, so that the answer takes as long as a wrong password's; no bcrypt work.
@@ -377,4 +383,51 @@ async fn a_token_of_a_deleted_user_is_unauthenticated() {
         ),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_login_still_waiting_for_the_accounts_checks_in_flight_is_busy_not_wrong() {
+    let mut attempts = MockLoginAttempts::new();
+    attempts
+        .expect_admit_password_check()
+        .times(1)
+        .returning(|_, _, _| Ok(Err(domain::Refusal::Busy)));
+    let svc = service(
+        repo_with("a@b.co", "hash(MyPassword1!)"),
+        attempts,
+        MockPasswordHasher::new(),
+        clock_at(7),
+        MockSessionTokens::new(),
+    );
+    let err = svc.login("a@b.co", "MyPassword1!").await.expect_err("busy");
+    assert!(matches!(err, LoginError::Busy), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_hash_that_cannot_be_checked_is_resolved_as_a_failure() {
+    let mut attempts = MockLoginAttempts::new();
+    checks_start_from(&mut attempts, FailedAttempts::default());
+    attempts
+        .expect_resolve_password_check()
+        .withf(|_, verified, _| !*verified)
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| {
+        Err(crate::users::ports::HashError::MalformedHash(
+            anyhow::anyhow!("bad"),
+        ))
+    });
+    let svc = service(
+        repo_with("a@b.co", "not-a-hash"),
+        attempts,
+        hasher,
+        clock_at(7),
+        MockSessionTokens::new(),
+    );
+    let err = svc
+        .login("a@b.co", "MyPassword1!")
+        .await
+        .expect_err("broken");
+    assert!(matches!(err, LoginError::Unexpected(_)), "{err:?}");
 }
