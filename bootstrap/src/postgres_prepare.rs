@@ -105,10 +105,11 @@ pub(crate) async fn prepare_postgres(
             .with_context(|| format!("could not create database {where_}"))?;
         tracing::info!(database = %where_, "created the database");
     }
-    pool.migrate()
+    let applied = pool
+        .migrate()
         .await
         .with_context(|| format!("could not apply migrations to {where_}"))?;
-    tracing::info!(database = %where_, "migrations applied");
+    log_migrations(&where_, applied);
     Ok(())
 }
 
@@ -129,4 +130,13 @@ pub(crate) fn describe(settings: &PoolSettings) -> String {
                 )
             },
         )
+}
+
+/// "applied" only when something was: a restart on an up-to-date schema says so instead.
+pub(crate) fn log_migrations(store: &str, applied: u64) {
+    if applied == 0 {
+        tracing::info!(store, "schema up to date; no migrations pending");
+    } else {
+        tracing::info!(store, applied, "migrations applied");
+    }
 }

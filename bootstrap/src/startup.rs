@@ -73,7 +73,7 @@ impl Application {
         let router = router(schema, routes, Arc::new(store.clone()), http);
         let listener = TcpListener::bind((server.host, server.port))
             .await
-            .with_context(|| format!("could not listen on {}:{}", server.host, server.port))?;
+            .map_err(|e| listen_error(&e, server.host, server.port))?;
         Ok(Self {
             listener,
             router,
@@ -112,7 +112,8 @@ impl Application {
             limits,
         } = self;
         let addr = listener.local_addr()?;
-        tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql");
+        let url = format!("http://{}/graphql", reachable(addr));
+        tracing::info!(%addr, "serving GraphQL at {url}");
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let server = serve(listener, router, limits, async move {
             signal.await;
@@ -163,5 +164,52 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {},
         () = terminate => {},
+    }
+}
+
+/// Where a person on this machine can open a server listening on `addr`: an unspecified address
+/// (0.0.0.0, ::) listens on every interface, localhost included, but is no address to open.
+fn reachable(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+/// A taken port is the usual first-run failure, so its message says how to pick another.
+fn listen_error(error: &std::io::Error, host: std::net::IpAddr, port: u16) -> anyhow::Error {
+    let base = format!("could not listen on {host}:{port}: {error}");
+    if error.kind() == std::io::ErrorKind::AddrInUse {
+        anyhow::anyhow!(
+            "{base}; another process has that port: stop it, or set PORT to a free port (PORT=0 picks one)"
+        )
+    } else {
+        anyhow::anyhow!(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, SocketAddr};
+
+    use super::*;
+
+    #[test]
+    fn the_start_up_line_names_an_address_a_person_can_open() {
+        let every = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 3000));
+        assert_eq!(reachable(every), "localhost:3000");
+        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 3001));
+        assert_eq!(reachable(loopback), "127.0.0.1:3001");
+    }
+
+    #[test]
+    fn a_taken_port_says_how_to_choose_another() {
+        let taken = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+        let port = taken.local_addr().expect("bound").port();
+        let error = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).expect_err("taken");
+        let message = listen_error(&error, Ipv4Addr::LOCALHOST.into(), port).to_string();
+        assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+        assert!(message.contains("set PORT to a free port"), "{message}");
     }
 }

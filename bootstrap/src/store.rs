@@ -60,10 +60,13 @@ impl Store {
                     env_name("database_url")
                 );
                 if migrate {
-                    store.migrate().await.with_context(|| {
+                    let applied = store.migrate().await.with_context(|| {
                         format!("could not apply migrations to {}", settings.path.display())
                     })?;
-                    tracing::info!(path = %settings.path.display(), "migrations applied");
+                    crate::postgres_prepare::log_migrations(
+                        &settings.path.display().to_string(),
+                        applied,
+                    );
                 }
                 Ok(Self::Sqlite(store))
             }

@@ -38,12 +38,16 @@ async fn start(dir: &Path) -> Running {
         while let Some(line) = lines.next_line().await.expect("read stdout") {
             log.push(line.clone());
             if let Some(rest) = line.split("serving GraphQL at ").nth(1) {
-                // "http://0.0.0.0:PORT/graphql addr=…": the URL is the first word; the service listens
-                // on every interface, which includes loopback.
+                // "http://localhost:PORT/graphql addr=0.0.0.0:PORT": the URL is the first word. The
+                // service listens on every interface (IPv4), which includes loopback.
                 let url = rest.split_whitespace().next().unwrap_or_default();
+                assert!(
+                    url.starts_with("http://localhost:"),
+                    "a URL to click: {line}"
+                );
                 return url
                     .trim_end_matches("/graphql")
-                    .replace("0.0.0.0", "127.0.0.1");
+                    .replace("localhost", "127.0.0.1");
             }
         }
         panic!("auth exited before serving; its log:\n{}", log.join("\n"));

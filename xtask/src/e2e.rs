@@ -82,7 +82,7 @@ impl Server {
     }
 }
 
-/// The port in `serving GraphQL at http://0.0.0.0:PORT/graphql`.
+/// The port in `serving GraphQL at http://localhost:PORT/graphql`.
 fn served_port(line: &str) -> Option<u16> {
     let url = line.split("serving GraphQL at http://").nth(1)?;
     let authority = url.split('/').next()?;
@@ -497,7 +497,9 @@ mod tests {
     #[test]
     fn the_port_is_read_off_the_serving_line() {
         assert_eq!(
-            served_port("INFO serving GraphQL at http://0.0.0.0:41234/graphql addr=0.0.0.0:41234"),
+            served_port(
+                "INFO serving GraphQL at http://localhost:41234/graphql addr=0.0.0.0:41234"
+            ),
             Some(41234)
         );
         assert_eq!(served_port("INFO migrations applied"), None);

@@ -67,7 +67,8 @@ async fn start(dir: &Path, auth_url: &str) -> Running {
             log.push(line.clone());
             if let Some(rest) = line.split("serving GraphQL at ").nth(1) {
                 let url = rest.split_whitespace().next().unwrap_or_default();
-                return url.trim_end_matches("/graphql").replace("0.0.0.0", "127.0.0.1");
+                // The service listens on every interface and names it localhost; it listens on IPv4.
+                return url.trim_end_matches("/graphql").replace("localhost", "127.0.0.1");
             }
         }
         panic!("the service exited before serving; its log:\n{}", log.join("\n"));
