@@ -67,6 +67,7 @@ impl Application {
         );
         let http = HttpSettings {
             graphiql: server.graphiql,
+            trusted_proxies: settings.trusted_proxies().map_err(anyhow::Error::msg)?,
             body_limit: server.body_limit_bytes,
             body_read_timeout: Duration::from_millis(server.body_read_timeout_ms),
         };

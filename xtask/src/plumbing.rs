@@ -27,6 +27,7 @@ pub const SHARED: &[&str] = &[
     "adapters/src/graphql/schema.rs",
     "adapters/src/http/mod.rs",
     "adapters/src/http/body.rs",
+    "adapters/src/http/client_address.rs",
     "adapters/src/http/credentials.rs",
     "adapters/src/http/graphiql/mod.rs",
     "adapters/src/http/graphiql/page.css",

@@ -5,11 +5,12 @@ use async_graphql::Executor;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::client_address::ClientAddress;
 use super::credentials::session_token;
 use super::graphiql;
 use super::problem::problem;
@@ -17,6 +18,7 @@ use crate::graphql::RequestCredentials;
 
 pub(super) async fn post<E: Executor>(
     State(state): State<AppState<E>>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -68,7 +70,7 @@ pub(super) async fn post<E: Executor>(
             "The request has no query.",
         );
     }
-    execute(&state, &headers, request).await
+    execute(&state, client, &headers, request).await
 }
 
 #[derive(serde::Deserialize)]
@@ -81,6 +83,7 @@ pub(super) struct GetParams {
 
 pub(super) async fn get<E: Executor>(
     State(state): State<AppState<E>>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
@@ -127,17 +130,20 @@ pub(super) async fn get<E: Executor>(
             }
         }
     }
-    execute(&state, &headers, request).await
+    execute(&state, client, &headers, request).await
 }
 
-/// Runs the request with the caller's credentials in its data, and returns the headers resolvers set
-/// (the session cookie) with the body.
+/// Runs the request with the caller's credentials and address in its data, and returns the headers
+/// resolvers set (the session cookie) with the body.
 async fn execute<E: Executor>(
     state: &AppState<E>,
+    client: ClientAddress,
     headers: &HeaderMap,
     request: async_graphql::Request,
 ) -> Response {
-    let request = request.data(RequestCredentials::new(session_token(headers)));
+    let request = request
+        .data(RequestCredentials::new(session_token(headers)))
+        .data(client);
     let mut response = state.schema.execute(request).await;
     let set_by_resolvers = std::mem::take(&mut response.http_headers);
     let mut http = axum::Json(response).into_response();

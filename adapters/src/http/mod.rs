@@ -1,10 +1,12 @@
 //! The HTTP surface every service shares: `POST /graphql` (API), `GET /graphql` (GraphiQL, or
 //! read-only queries) with GraphiQL's files under `/graphiql/`, `GET /api/health` and `GET /api/ready`,
-//! with request ids (a client's own only when it is short and plain), request logs,
+//! with request ids (a client's own only when it is short and plain), the client's address for
+//! limits kept per client, request logs,
 //! `Cache-Control: no-store`, `X-Content-Type-Options: nosniff` and a refusal to be framed on every
 //! answer. Modules may add routes of their own beside them.
 
 mod body;
+mod client_address;
 mod credentials;
 mod graphiql;
 mod graphql_handler;
@@ -30,6 +32,7 @@ use tracing::Level;
 
 use async_graphql::Executor;
 
+pub use client_address::{ClientAddress, TrustedProxies};
 pub use credentials::{SESSION_COOKIE, session_token};
 pub use graphiql::PAGE_POLICY as GRAPHIQL_POLICY;
 pub use problem::problem;
@@ -49,9 +52,11 @@ pub trait ReadinessProbe: Send + Sync + 'static {
     async fn is_ready(&self) -> bool;
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HttpSettings {
     pub graphiql: bool,
+    /// Whose `X-Forwarded-For` names the client (see [`ClientAddress`]).
+    pub trusted_proxies: TrustedProxies,
     pub body_limit: usize,
     /// From the end of the request head until the whole body is in.
     pub body_read_timeout: Duration,
@@ -130,6 +135,10 @@ pub fn router<E: Executor>(
                 ),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.trusted_proxies,
+            client_address::identify,
+        ))
         .layer(axum::middleware::map_request(request_id::drop_unacceptable))
 }
 

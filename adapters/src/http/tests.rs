@@ -3,14 +3,17 @@
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Object, Schema};
 use async_trait::async_trait;
 use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use tower::ServiceExt;
 
-use super::{DEFAULT_POLICY, GRAPHIQL_POLICY, HttpSettings, ReadinessProbe, router};
+use super::{
+    ClientAddress, DEFAULT_POLICY, GRAPHIQL_POLICY, HttpSettings, ReadinessProbe, TrustedProxies,
+    router,
+};
 
 struct Query;
 
@@ -18,6 +21,11 @@ struct Query;
 impl Query {
     async fn ok(&self) -> bool {
         true
+    }
+
+    /// The address the limits kept per client see.
+    async fn client(&self, ctx: &Context<'_>) -> String {
+        ctx.data_unchecked::<ClientAddress>().0.to_string()
     }
 }
 
@@ -31,9 +39,14 @@ impl ReadinessProbe for Up {
 }
 
 fn app(graphiql: bool) -> Router {
+    app_behind(graphiql, TrustedProxies::default())
+}
+
+fn app_behind(graphiql: bool, trusted_proxies: TrustedProxies) -> Router {
     let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
     let settings = HttpSettings {
         graphiql,
+        trusted_proxies,
         body_limit: 1024,
         body_read_timeout: std::time::Duration::from_secs(5),
     };
@@ -236,4 +249,48 @@ async fn with_graphiql_off_its_page_and_files_are_not_found() {
     }
     let query = get(&off, "/graphql?query=%7Bok%7D").await;
     assert_eq!(query.status, StatusCode::OK, "queries over GET still work");
+}
+
+/// What `{ client }` answers for a request from `peer` that forwards `forwarded`.
+async fn client_seen(app: &Router, peer: &str, forwarded: &str) -> String {
+    let peer: std::net::SocketAddr = peer.parse().expect("an address");
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", forwarded)
+        .body(Body::from(r#"{"query": "{ client }"}"#))
+        .expect("a request");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    body["data"]["client"]
+        .as_str()
+        .expect("a client")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn resolvers_see_the_peer_or_what_a_trusted_proxy_forwarded() {
+    let open = app(true);
+    assert_eq!(
+        client_seen(&open, "10.0.0.1:4000", "198.51.100.7").await,
+        "10.0.0.1",
+        "no proxy is trusted by default"
+    );
+    let proxied = app_behind(true, TrustedProxies::parse("10.0.0.0/8").expect("valid"));
+    assert_eq!(
+        client_seen(&proxied, "10.0.0.1:4000", "6.6.6.6, 198.51.100.7").await,
+        "198.51.100.7"
+    );
+    assert_eq!(
+        client_seen(&proxied, "203.0.113.1:4000", "198.51.100.7").await,
+        "203.0.113.1",
+        "a peer outside the trusted networks forwards nothing"
+    );
 }

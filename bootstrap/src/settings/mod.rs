@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use adapters::http::ConnectionLimits;
+use adapters::http::{ConnectionLimits, TrustedProxies};
 use adapters::postgres::PoolSettings;
 use adapters::sqlite::SqliteSettings;
 use figment::Figment;
@@ -92,6 +92,9 @@ pub struct ServerSettings {
     /// `<PREFIX>MAX_CONNECTIONS_PER_CLIENT`: open connections one peer address may hold.
     #[validate(range(min = 1, max = 65_536))]
     pub max_connections_per_client: usize,
+    /// `<PREFIX>TRUSTED_PROXIES`: addresses and networks, comma-separated, whose `X-Forwarded-For`
+    /// names the client; empty trusts none.
+    pub trusted_proxies: String,
 }
 
 impl Default for ServerSettings {
@@ -110,6 +113,8 @@ impl Default for ServerSettings {
             // Far above what a browser or a pooled client opens; a reverse proxy that speaks for many
             // clients from one address may need more.
             max_connections_per_client: 256,
+            // Trusting a header nobody vouches for would let every client pick its own address.
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -200,6 +205,7 @@ impl Settings {
             .validate()
             .map_err(|e| messages::validation_line(&e))?;
         settings.database.check()?;
+        settings.trusted_proxies()?;
         settings
             .database
             .check_conventional_url(std::env::var_os(CONVENTIONAL_DATABASE_URL))?;
@@ -232,6 +238,17 @@ impl Settings {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_millis(self.server.shutdown_grace_ms)
+    }
+
+    /// # Errors
+    /// One line naming the key and the entry that is not an address or a network.
+    pub fn trusted_proxies(&self) -> Result<TrustedProxies, String> {
+        TrustedProxies::parse(&self.server.trusted_proxies).map_err(|e| {
+            format!(
+                "invalid configuration: {}: {e}",
+                env_name("trusted_proxies")
+            )
+        })
     }
 
     pub fn connection_limits(&self) -> ConnectionLimits {

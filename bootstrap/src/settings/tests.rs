@@ -227,3 +227,19 @@ fn a_bad_value_in_the_toml_file_names_the_key_and_the_file() {
         Ok(())
     });
 }
+
+#[test]
+fn trusted_proxies_are_a_list_of_addresses_and_networks() {
+    jailed(|jail| {
+        let s = load_in(jail).expect("defaults load");
+        assert!(s.server.trusted_proxies.is_empty(), "none by default");
+        jail.set_env(var("trusted_proxies"), "10.0.0.0/8, 192.168.1.7");
+        let s = load_in(jail).expect("loads");
+        assert!(s.trusted_proxies().is_ok());
+        jail.set_env(var("trusted_proxies"), "10.0.0.0/8,proxy.internal");
+        let err = load_in(jail).expect_err("not an address");
+        assert!(err.contains(&var("trusted_proxies")), "{err}");
+        assert!(err.contains("`proxy.internal`"), "{err}");
+        Ok(())
+    });
+}

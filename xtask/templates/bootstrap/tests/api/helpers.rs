@@ -177,6 +177,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf, auth_ur
             header_read_timeout_ms: 20_000,
             body_read_timeout_ms: 20_000,
             max_connections_per_client: 256,
+            trusted_proxies: String::new(),
         },
         database: DatabaseSettings {
             database_url: database_url.map(Into::into),
