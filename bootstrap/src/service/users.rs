@@ -18,7 +18,7 @@ use application::users::ports::{LoginAttempts, UserRepository};
 use application::{AuthService, UpsertUserService, UserQueryService};
 use axum::Router;
 use chrono::TimeDelta;
-use domain::LockoutPolicy;
+use domain::{ClientFailurePolicy, LockoutPolicy};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use validator::Validate;
@@ -66,11 +66,23 @@ pub struct UsersSettings {
     /// `AUTH_LOCKOUT_MAX_SECONDS`: the longest lock.
     #[validate(range(min = 1, max = 604_800))]
     pub lockout_max_seconds: u32,
+    /// `AUTH_CLIENT_FAILURE_LIMIT`: failed password checks one client may make per window, on each
+    /// replica, before its checks are refused.
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub client_failure_limit: u32,
+    /// `AUTH_CLIENT_FAILURE_WINDOW_SECONDS`: the window of that limit.
+    #[validate(range(min = 1, max = 86_400))]
+    pub client_failure_window_seconds: u32,
+    /// `AUTH_CLIENT_REFUSAL_SECONDS`: how long a client past the limit is refused.
+    #[validate(range(min = 1, max = 86_400))]
+    pub client_refusal_seconds: u32,
 }
 
 impl Default for UsersSettings {
     fn default() -> Self {
         let lockout = LockoutPolicy::default();
+        let client = ClientFailurePolicy::default();
+        let seconds = |d: Duration| u32::try_from(d.as_secs()).unwrap_or(u32::MAX);
         Self {
             bcrypt_cost: DEFAULT_COST,
             bcrypt_max_concurrency: 0,
@@ -85,6 +97,9 @@ impl Default for UsersSettings {
             lockout_threshold: lockout.threshold(),
             lockout_base_seconds: 30,
             lockout_max_seconds: 900,
+            client_failure_limit: client.limit(),
+            client_failure_window_seconds: seconds(client.window()),
+            client_refusal_seconds: seconds(client.block()),
         }
     }
 }
@@ -136,6 +151,15 @@ impl UsersSettings {
         })
     }
 
+    /// The limit on one client's failed checks; the ranges above keep every part positive.
+    fn client_failures(&self) -> anyhow::Result<ClientFailurePolicy> {
+        Ok(ClientFailurePolicy::try_new(
+            self.client_failure_limit,
+            Duration::from_secs(self.client_failure_window_seconds.into()),
+            Duration::from_secs(self.client_refusal_seconds.into()),
+        )?)
+    }
+
     /// Token settings around `secret`, which the caller takes from `jwt_secret` or makes.
     pub fn jwt(&self, secret: SecretString) -> JwtSettings {
         JwtSettings {
@@ -180,6 +204,7 @@ pub(super) fn wire(store: &Store, settings: &UsersSettings) -> anyhow::Result<Us
         hasher,
         tokens,
         lockout,
+        client_failures: settings.client_failures()?,
         settings,
     };
     Ok(match store {
@@ -198,6 +223,7 @@ struct Parts<'a> {
     hasher: BcryptHasher,
     tokens: JwtTokens,
     lockout: LockoutPolicy,
+    client_failures: ClientFailurePolicy,
     settings: &'a UsersSettings,
 }
 
@@ -211,6 +237,7 @@ impl Parts<'_> {
             hasher,
             tokens,
             lockout,
+            client_failures,
             settings,
         } = self;
         // One bound on how long a password check waits, for a place in flight or for the account's own
@@ -240,6 +267,7 @@ impl Parts<'_> {
                 },
                 password_checks_in_flight: settings.password_checks_in_flight,
                 password_check_wait: check_wait,
+                client_failures,
             },
             routes: adapters::users::http::routes(auth),
         }

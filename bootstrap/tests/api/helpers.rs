@@ -47,6 +47,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
             header_read_timeout_ms: 20_000,
             body_read_timeout_ms: 20_000,
             max_connections_per_client: 256,
+            trusted_proxies: String::new(),
         },
         database: DatabaseSettings {
             database_url: database_url.map(Into::into),
@@ -80,6 +81,10 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
                 lockout_threshold: 1_000,
                 lockout_base_seconds: 30,
                 lockout_max_seconds: 900,
+                // The same tests make their failures from one address; spraying.rs sets a low limit.
+                client_failure_limit: 1_000_000,
+                client_failure_window_seconds: 600,
+                client_refusal_seconds: 600,
             },
         },
     }

@@ -2,6 +2,7 @@
 //! over HTTP the way a client of the NestJS service would drive it.
 
 mod auth;
+mod client_limits;
 mod concurrency;
 mod errors;
 mod graphiql_browser;

@@ -93,6 +93,20 @@ pub(super) fn rate_limited() -> Error {
     )
 }
 
+/// The client made more failed checks than its share; nothing was read or counted for this one.
+pub(super) fn client_refused(retry_after_seconds: u64) -> Error {
+    tracing::info!(
+        code = RATE_LIMITED,
+        "password check refused: the client is refused for its failed checks"
+    );
+    coded(
+        &format!(
+            "Too many failed password checks from this client; retry in {retry_after_seconds} s."
+        ),
+        RATE_LIMITED,
+    )
+}
+
 /// The account's own checks in flight held every place for the whole wait; this one was not made.
 fn account_busy() -> Error {
     tracing::info!(

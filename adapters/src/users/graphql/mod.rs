@@ -1,8 +1,11 @@
 //! The users module's GraphQL: the course's `User` type, its queries and mutations, and what the
 //! module adds to the schema.
 
+mod check_slots;
+mod client_failures;
 mod errors;
 mod mutation;
+mod password_checks;
 mod query;
 mod session;
 #[cfg(feature = "test-support")]
@@ -14,6 +17,7 @@ use std::time::Duration;
 
 use application::{AuthUseCases, UpsertUser, UserQueries};
 use async_graphql::ObjectType;
+use domain::ClientFailurePolicy;
 
 pub use errors::{INVALID_CREDENTIALS, INVALID_CURRENT_PASSWORD, RATE_LIMITED};
 pub use mutation::UsersMutation;
@@ -45,9 +49,13 @@ pub struct UsersModule {
     /// How many password-checking operations (`upsertUser`, `login`) may be in flight at once. Past
     /// that they wait up to `password_check_wait` (at most four per place in flight), then are
     /// refused with `RATE_LIMITED`, instead of queueing for bcrypt without bound, so an overload
-    /// costs its excess a bounded answer and leaves the other queries their threads.
+    /// costs its excess a bounded answer and leaves the other queries their threads. Freed places go
+    /// to the waiting client with the fewest in flight, so one client's flood cannot starve another.
     pub password_checks_in_flight: usize,
     pub password_check_wait: Duration,
+    /// How many failed checks one client (one address, or one IPv6 /64) may make on this replica
+    /// before its checks are refused for a while.
+    pub client_failures: ClientFailurePolicy,
 }
 
 /// The use cases' own bound on waiting for an account's checks in flight, used for the wait for a place
@@ -70,9 +78,10 @@ where
             .data(self.upserts)
             .data(self.auth)
             .data(self.cookie)
-            .data(mutation::PasswordCheckLimit::new(
+            .data(password_checks::PasswordCheckLimits::new(
                 self.password_checks_in_flight,
                 self.password_check_wait,
+                self.client_failures,
             ))
             .extension(session::SessionUserPerRequest)
     }

@@ -1,17 +1,11 @@
-use std::sync::Arc;
-use std::time::Duration;
-
+use application::{LoginError, UpsertUserError};
 use async_graphql::{Context, Object, Result};
-use axum::http::header;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tracing::Instrument;
 
-use super::errors::rate_limited;
+use super::password_checks::{retry_shortly, run};
 use super::session::set_session_cookie;
 use super::types::{LoginInput, UpsertUserInput, User};
 use super::{SharedAuth, SharedUpserts};
 use crate::graphql::IntoGraphQlError;
-use crate::graphql::errors::internal;
 
 /// The users module's root mutations, merged into the service's `Mutation`.
 #[derive(Debug, Default)]
@@ -36,11 +30,15 @@ impl UsersMutation {
             .parse()
             .map_err(IntoGraphQlError::into_graphql_error)?;
         let users = ctx.data::<SharedUpserts>()?.clone();
-        let user = to_completion(ctx, async move { users.upsert_user(input).await })
+        // A sign-up checks no password, and a right one is no failure: only a wrong current one counts.
+        let wrong = |outcome: &Result<_, UpsertUserError>| {
+            matches!(outcome, Err(UpsertUserError::InvalidCurrentPassword))
+        };
+        let user = run(ctx, async move { users.upsert_user(input).await }, wrong)
             .await?
             .map_err(|e| {
-                if matches!(e, application::UpsertUserError::Busy) {
-                    retry_after(ctx);
+                if matches!(e, UpsertUserError::Busy) {
+                    retry_shortly(ctx);
                 }
                 e.into_graphql_error()
             })?;
@@ -55,14 +53,22 @@ impl UsersMutation {
         let LoginInput { email, password } = login_input;
         application::Credentials::parse(&email, &password)
             .map_err(IntoGraphQlError::into_graphql_error)?;
-        let session = to_completion(ctx, async move { auth.login(&email, &password).await })
-            .await?
-            .map_err(|e| {
-                if matches!(e, application::LoginError::Busy) {
-                    retry_after(ctx);
-                }
-                e.into_graphql_error()
-            })?;
+        // Unknown emails, wrong passwords and locked accounts alike: what a sprayer gets back.
+        let wrong = |outcome: &Result<_, LoginError>| {
+            matches!(outcome, Err(LoginError::InvalidCredentials))
+        };
+        let session = run(
+            ctx,
+            async move { auth.login(&email, &password).await },
+            wrong,
+        )
+        .await?
+        .map_err(|e| {
+            if matches!(e, LoginError::Busy) {
+                retry_shortly(ctx);
+            }
+            e.into_graphql_error()
+        })?;
         set_session_cookie(
             ctx,
             session.token.token.expose(),
@@ -78,74 +84,6 @@ impl UsersMutation {
         Ok(true)
     }
 }
-
-/// The password-checking operations allowed in flight at once, and how long and how many more may
-/// wait for one of their places (see [`super::UsersModule`]).
-pub(super) struct PasswordCheckLimit {
-    in_flight: Arc<Semaphore>,
-    /// Places in the queue: a burst waits, but never without bound.
-    waiting: Arc<Semaphore>,
-    wait: Duration,
-}
-
-impl PasswordCheckLimit {
-    pub(super) fn new(in_flight: usize, wait: Duration) -> Self {
-        Self {
-            in_flight: Arc::new(Semaphore::new(in_flight)),
-            waiting: Arc::new(Semaphore::new(in_flight.saturating_mul(WAITING_PER_SLOT))),
-            wait,
-        }
-    }
-
-    /// A place in flight, at once or within the wait; `None` when none came in time or the queue is full.
-    async fn acquire(&self) -> Option<OwnedSemaphorePermit> {
-        if let Ok(permit) = Arc::clone(&self.in_flight).try_acquire_owned() {
-            return Some(permit);
-        }
-        let _queued = self.waiting.try_acquire().ok()?;
-        tokio::time::timeout(self.wait, Arc::clone(&self.in_flight).acquire_owned())
-            .await
-            .ok()?
-            .ok()
-    }
-}
-
-/// How many operations may wait per place in flight. With 64 places that is 256 waiting: a burst of
-/// a few hundred sign-ups is served, and what waits is a few hundred small futures, not a backlog.
-const WAITING_PER_SLOT: usize = 4;
-
-/// Runs a password-checking use case on a task of its own, so that a client that disconnects while
-/// bcrypt runs cannot cancel it between counting the check and clearing the count: a right password
-/// must never be left counted as a failure. When every place is taken it waits, bounded in time and in
-/// number, and is refused with `RATE_LIMITED` and a `Retry-After` hint only if none comes, before
-/// anything is read or counted; callers check their input first, so that only well-formed work waits.
-async fn to_completion<T: Send + 'static>(
-    ctx: &Context<'_>,
-    work: impl Future<Output = T> + Send + 'static,
-) -> Result<T> {
-    let Some(permit) = ctx.data::<PasswordCheckLimit>()?.acquire().await else {
-        retry_after(ctx);
-        return Err(rate_limited());
-    };
-    // The span keeps the task's log lines under the request's id.
-    let task = tokio::spawn(
-        async move {
-            let outcome = work.await;
-            drop(permit);
-            outcome
-        }
-        .in_current_span(),
-    );
-    task.await.map_err(|e| internal(&anyhow::Error::new(e)))
-}
-
-fn retry_after(ctx: &Context<'_>) {
-    ctx.insert_http_header(header::RETRY_AFTER, RETRY_AFTER_SECONDS);
-}
-
-/// Refusals come only after a full wait, so the queue was busy for that long: a second is the least
-/// that helps, and clients back off further themselves.
-const RETRY_AFTER_SECONDS: &str = "1";
 
 fn auth<'a>(ctx: &Context<'a>) -> Result<&'a SharedAuth> {
     ctx.data::<SharedAuth>()

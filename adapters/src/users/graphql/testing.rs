@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use application::{AuthUseCases, UpsertUser, UserQueries};
+use domain::ClientFailurePolicy;
 
 use super::{
     CookieSettings, DEFAULT_PASSWORD_CHECK_WAIT, DEFAULT_PASSWORD_CHECKS_IN_FLIGHT, SharedAuth,
@@ -20,6 +21,8 @@ pub struct Options {
     pub secure_cookie: bool,
     pub password_checks_in_flight: usize,
     pub password_check_wait: std::time::Duration,
+    /// In-process requests have no address, so every request of a test is one client.
+    pub client_failures: ClientFailurePolicy,
 }
 
 impl Default for Options {
@@ -29,6 +32,7 @@ impl Default for Options {
             secure_cookie: true,
             password_checks_in_flight: DEFAULT_PASSWORD_CHECKS_IN_FLIGHT,
             password_check_wait: DEFAULT_PASSWORD_CHECK_WAIT,
+            client_failures: ClientFailurePolicy::default(),
         }
     }
 }
@@ -55,6 +59,7 @@ pub fn schema(
             },
             password_checks_in_flight: options.password_checks_in_flight,
             password_check_wait: options.password_check_wait,
+            client_failures: options.client_failures,
         })],
     )
 }
