@@ -36,6 +36,7 @@ pub const SHARED: &[&str] = &[
     "adapters/src/http/graphiql/assets/README.md",
     "adapters/src/http/graphql_handler.rs",
     "adapters/src/http/health.rs",
+    "adapters/src/http/media_type.rs",
     "adapters/src/http/problem.rs",
     "adapters/src/http/request_id.rs",
     "adapters/src/http/server.rs",

@@ -13,6 +13,7 @@ use super::AppState;
 use super::client_address::ClientAddress;
 use super::credentials::session_token;
 use super::graphiql;
+use super::media_type::Media;
 use super::problem::problem;
 use crate::graphql::RequestCredentials;
 
@@ -134,7 +135,7 @@ pub(super) async fn get<E: Executor>(
 }
 
 /// Runs the request with the caller's credentials and address in its data, and returns the headers
-/// resolvers set (the session cookie) with the body.
+/// resolvers set (the session cookie) with the body, in the media type the client asked for.
 async fn execute<E: Executor>(
     state: &AppState<E>,
     client: ClientAddress,
@@ -144,9 +145,10 @@ async fn execute<E: Executor>(
     let request = request
         .data(RequestCredentials::new(session_token(headers)))
         .data(client);
+    let media = Media::negotiate(headers);
     let mut response = state.schema.execute(request).await;
     let set_by_resolvers = std::mem::take(&mut response.http_headers);
-    let mut http = axum::Json(response).into_response();
+    let mut http = media.answer(&response);
     http.headers_mut().extend(set_by_resolvers);
     http
 }

@@ -11,6 +11,7 @@ mod credentials;
 mod graphiql;
 mod graphql_handler;
 mod health;
+mod media_type;
 mod problem;
 mod request_id;
 mod server;

@@ -23,6 +23,14 @@ impl Query {
         true
     }
 
+    async fn echo(&self, n: i32) -> i32 {
+        n
+    }
+
+    async fn fails(&self) -> async_graphql::Result<Option<bool>> {
+        Err("it fails".into())
+    }
+
     /// The address the limits kept per client see.
     async fn client(&self, ctx: &Context<'_>) -> String {
         ctx.data_unchecked::<ClientAddress>().0.to_string()
@@ -293,4 +301,90 @@ async fn resolvers_see_the_peer_or_what_a_trusted_proxy_forwarded() {
         "203.0.113.1",
         "a peer outside the trusted networks forwards nothing"
     );
+}
+
+/// Status, Content-Type and body of `POST /graphql` with `body`, accepting `accept`.
+async fn post_accepting(
+    accept: Option<&str>,
+    body: &str,
+) -> (StatusCode, String, serde_json::Value) {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/graphql")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(accept) = accept {
+        request = request.header(header::ACCEPT, accept);
+    }
+    let response = app(true)
+        .oneshot(
+            request
+                .body(Body::from(body.to_owned()))
+                .expect("a request"),
+        )
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let content_type = response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    assert_eq!(response.headers()[header::VARY], "accept");
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    (
+        status,
+        content_type,
+        serde_json::from_slice(&body).expect("JSON"),
+    )
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Documents that never execute, as the spec lists them: a parse error, a validation error, and a
+/// variable that does not coerce.
+const REQUEST_ERRORS: &[&str] = &[
+    r#"{"query": "{ ok"}"#,
+    r#"{"query": "{ nope }"}"#,
+    r#"{"query": "query($n: Int!) { echo(n: $n) }", "variables": {"n": "seven"}}"#,
+];
+
+#[tokio::test]
+async fn clients_asking_for_graphql_response_json_get_400_and_no_data_for_request_errors() {
+    for body in REQUEST_ERRORS {
+        let (status, content_type, json) = post_accepting(Some(GRAPHQL_RESPONSE), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {json}");
+        assert!(content_type.starts_with(GRAPHQL_RESPONSE), "{content_type}");
+        assert!(json.get("data").is_none(), "{body}: {json}");
+        assert!(json["errors"][0]["message"].is_string(), "{json}");
+    }
+}
+
+#[tokio::test]
+async fn executed_requests_are_200_in_either_type_even_with_field_errors() {
+    for accept in [Some(GRAPHQL_RESPONSE), None] {
+        let (status, _, json) = post_accepting(accept, r#"{"query": "{ ok fails }"}"#).await;
+        assert_eq!(status, StatusCode::OK, "{accept:?}: {json}");
+        // It executed, so `data` is there, whatever the error nulled.
+        assert!(json.get("data").is_some(), "{json}");
+        assert_eq!(json["errors"][0]["path"][0], "fails", "{json}");
+    }
+}
+
+#[tokio::test]
+async fn todays_clients_get_json_and_200_for_request_errors_as_before() {
+    for accept in [None, Some("*/*"), Some("application/json")] {
+        for body in REQUEST_ERRORS {
+            let (status, content_type, json) = post_accepting(accept, body).await;
+            assert_eq!(status, StatusCode::OK, "{accept:?} {body}");
+            assert!(
+                content_type.starts_with("application/json"),
+                "{content_type}"
+            );
+            assert!(
+                json["data"].is_null() && json.get("data").is_some(),
+                "{json}"
+            );
+        }
+    }
 }
