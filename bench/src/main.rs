@@ -9,6 +9,7 @@ mod load;
 mod report;
 mod report_file;
 mod service;
+mod table;
 mod workloads;
 
 use std::time::Duration;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use crate::load::Stats;
+use crate::table::{self, Align};
 use crate::{Args, BCRYPT_CLIENTS, BCRYPT_COST, CLIENTS};
 
 pub struct Report {
@@ -165,32 +166,40 @@ impl Report {
 
     #[allow(clippy::print_stdout, reason = "the table is the command's output")]
     pub fn write(&self, args: &Args) -> anyhow::Result<()> {
-        let mut text = String::new();
-        let _ = writeln!(
-            text,
-            "| workload | clients | req/s | p50 ms | p99 ms | error rate | wrong | non-2xx |"
+        let rows: Vec<Vec<String>> = self
+            .workloads
+            .iter()
+            .map(|(name, s)| {
+                let clients = if name.contains("mixed: upsert") {
+                    BCRYPT_CLIENTS
+                } else {
+                    CLIENTS
+                };
+                vec![
+                    name.clone(),
+                    clients.to_string(),
+                    format!("{:.0}", s.per_second()),
+                    format!("{:.2}", s.percentile_ms(0.5)),
+                    format!("{:.2}", s.percentile_ms(0.99)),
+                    format!("{:.2} %", s.error_rate() * 100.0),
+                    s.wrong.to_string(),
+                    s.non_2xx.to_string(),
+                ]
+            })
+            .collect();
+        let mut text = table::markdown(
+            &[
+                ("workload", Align::Left),
+                ("clients", Align::Right),
+                ("req/s", Align::Right),
+                ("p50 ms", Align::Right),
+                ("p99 ms", Align::Right),
+                ("error rate", Align::Right),
+                ("wrong", Align::Right),
+                ("non-2xx", Align::Right),
+            ],
+            &rows,
         );
-        let _ = writeln!(
-            text,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-        );
-        for (name, s) in &self.workloads {
-            let clients = if name.contains("mixed: upsert") {
-                BCRYPT_CLIENTS
-            } else {
-                CLIENTS
-            };
-            let _ = writeln!(
-                text,
-                "| {name} | {clients} | {:.0} | {:.2} | {:.2} | {:.2} % | {} | {} |",
-                s.per_second(),
-                s.percentile_ms(0.5),
-                s.percentile_ms(0.99),
-                s.error_rate() * 100.0,
-                s.wrong,
-                s.non_2xx
-            );
-        }
         if let Some((n, d)) = self.seeded {
             let _ = writeln!(
                 text,
@@ -204,18 +213,33 @@ impl Report {
             "\nLimits measured in the same run: bcrypt {:.0} hashes/s at cost {BCRYPT_COST} on all cores; pgbench (prepared, {CLIENTS} clients) {:.0} TPS point select, {:.0} TPS 1,000-row select.",
             self.bcrypt_limit, self.pgbench_point, self.pgbench_list
         );
-        let _ = writeln!(
-            text,
-            "\n| target | measured | against | ratio | target | met |"
-        );
-        let _ = writeln!(text, "| --- | ---: | ---: | ---: | ---: | :---: |");
-        for (what, measured, against, ratio, target, met) in self.targets() {
-            let _ = writeln!(
-                text,
-                "| {what} | {measured} | {against} | {ratio:.2} | {target} | {} |",
-                if met { "yes" } else { "**no**" }
-            );
-        }
+        let targets: Vec<Vec<String>> = self
+            .targets()
+            .into_iter()
+            .map(|(what, measured, against, ratio, target, met)| {
+                let met = if met { "yes" } else { "**no**" };
+                vec![
+                    what,
+                    measured,
+                    against,
+                    format!("{ratio:.2}"),
+                    target,
+                    met.to_owned(),
+                ]
+            })
+            .collect();
+        text.push('\n');
+        text.push_str(&table::markdown(
+            &[
+                ("target", Align::Left),
+                ("measured", Align::Right),
+                ("against", Align::Right),
+                ("ratio", Align::Right),
+                ("target", Align::Right),
+                ("met", Align::Center),
+            ],
+            &targets,
+        ));
         println!("{text}");
         crate::report_file::append(&self.out, args, &text)?;
         let broken: Vec<_> = self
