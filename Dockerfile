@@ -13,7 +13,7 @@
 # Keep RUST_VERSION equal to `rust-version` in the workspace Cargo.toml and the msrv job's toolchain in
 # .github/workflows/ci.yml; bootstrap/tests/packaging.rs fails when they differ. The builder is Debian 12
 # (bookworm) so the binary links against the same glibc as the distroless cc-debian12 runtime.
-ARG RUST_VERSION=1.88
+ARG RUST_VERSION=1.94
 ARG CARGO_CHEF_VERSION=0.1.78
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS chef

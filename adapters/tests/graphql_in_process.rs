@@ -818,3 +818,21 @@ async fn a_page_too_large_to_afford_is_refused_before_the_use_case_runs() {
     .await;
     assert!(!errors(&response).is_empty(), "{response:#}");
 }
+
+/// The spec's null propagation: `users` is `[User!]!`, so its error nulls the whole `data`, however many
+/// other root fields resolved. async-graphql 7.1 and later leave the failed field out instead, which is
+/// why Cargo.toml holds it on 7.0.
+#[tokio::test]
+async fn an_error_in_a_non_null_root_field_nulls_the_whole_data() {
+    let mut mock = MockUserUseCases::new();
+    mock.queries
+        .expect_users()
+        .returning(|_, _| Err(QueryError::Unavailable(anyhow!("down"))));
+    let response = run_query(mock, "{ __typename users(first: 1) { id } }").await;
+    assert_eq!(response["data"], Value::Null, "{response:#}");
+    assert_eq!(
+        sole_error(&response)["path"],
+        json!(["users"]),
+        "{response:#}"
+    );
+}

@@ -68,7 +68,7 @@ fn sign(alg: Algorithm, claims: &Value, secret: &str) -> String {
     jsonwebtoken::encode(
         &Header::new(alg),
         claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
+        &EncodingKey::from_secret(secret.as_bytes()).expect("a key"),
     )
     .expect("signs")
 }
@@ -130,7 +130,7 @@ fn an_issued_token_carries_the_agreed_claims_as_hs256() {
     validation.validate_aud = false;
     let data = jsonwebtoken::decode::<Value>(
         issued.token.expose(),
-        &DecodingKey::from_secret(SECRET.as_bytes()),
+        &DecodingKey::from_secret(SECRET.as_bytes()).expect("a key"),
         &validation,
     )
     .expect("decodes");

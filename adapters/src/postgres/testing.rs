@@ -33,7 +33,8 @@ impl TestDatabase {
         let mut admin = connect_admin(&admin_url).await;
         let name = format!("test_{}", uuid::Uuid::new_v4().simple());
         admin
-            .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+            // The name is ours, a quoted UUID: nothing from outside is in this SQL.
+            .execute(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
             .await
             .unwrap_or_else(|e| panic!("could not create test database {name}: {e}"));
         let pool = PgPoolOptions::new()
@@ -93,9 +94,9 @@ impl Drop for TestDatabase {
             runtime.block_on(async move {
                 if let Ok(mut admin) = PgConnection::connect_with(&options(&admin_url)).await {
                     let _ = admin
-                        .execute(
-                            format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str(),
-                        )
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                        )))
                         .await;
                 }
             });

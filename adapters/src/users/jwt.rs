@@ -44,6 +44,9 @@ pub enum JwtConfigError {
     SecretTooShort(usize),
     #[error("the session lifetime must be at least one second, got {0}")]
     LifetimeTooShort(TimeDelta),
+    /// The library refused the key; its message names no part of the secret.
+    #[error("the signing key could not be made: {0}")]
+    Key(#[from] jsonwebtoken::errors::Error),
 }
 
 /// HS256 keys and the validation rules built from [`JwtSettings`] once, at start-up.
@@ -103,8 +106,8 @@ impl JwtTokens {
         validation.leeway = 0;
 
         Ok(Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            encoding: EncodingKey::from_secret(secret)?,
+            decoding: DecodingKey::from_secret(secret)?,
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),

@@ -53,7 +53,7 @@ fn forge(algorithm: Algorithm, claims: &Value) -> String {
     jsonwebtoken::encode(
         &Header::new(algorithm),
         claims,
-        &EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
+        &EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()).expect("a key"),
     )
     .expect("encodes")
 }

@@ -12,7 +12,13 @@ use crate::postgres::{PgStore, is_unique_violation, repository_error};
 
 pub use login_attempts::PgLoginAttempts;
 
-const COLUMNS: &str = "id, email, password_hash, password_version, created_at, updated_at";
+/// The columns every query returns. A macro, not a constant, so that the queries built from it with
+/// `concat!` stay `&'static str`: sqlx takes no other SQL, which keeps input out of it.
+macro_rules! columns {
+    () => {
+        "id, email, password_hash, password_version, created_at, updated_at"
+    };
+}
 
 #[derive(Debug, Clone)]
 pub struct PgUserRepository {
@@ -65,14 +71,16 @@ impl UserRepository for PgUserRepository {
     async fn create(&self, user: NewUser) -> Result<User, CreateUserError> {
         // ON CONFLICT DO NOTHING keeps a lost race out of the server log as an error; the unique index
         // still decides, atomically.
-        let sql = format!(
+        let sql = concat!(
             "INSERT INTO users (email, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-             ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
+             ON CONFLICT (email) DO NOTHING RETURNING ",
+            columns!(),
+            ""
         );
         let row: Option<UserRow> = self
             .store
             .call(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(user.email.as_str())
                     .bind(user.password_hash.expose())
                     .bind(user.created_at)
@@ -91,11 +99,11 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+        let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = $1");
         let row = self
             .store
             .call(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(id.get())
                     .fetch_optional(pool)
                     .await
@@ -106,11 +114,11 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
+        let sql = concat!("SELECT ", columns!(), " FROM users WHERE email = $1");
         let row = self
             .store
             .call(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(email.as_str())
                     .fetch_optional(pool)
                     .await
@@ -125,11 +133,15 @@ impl UserRepository for PgUserRepository {
         after: Option<UserId>,
         first: PageSize,
     ) -> Result<Vec<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2");
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM users WHERE id > $1 ORDER BY id LIMIT $2"
+        );
         let rows: Vec<UserRow> = self
             .store
             .call(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(after.map_or(0, UserId::get))
                     .bind(i64::from(first.get()))
                     .fetch_all(pool)
@@ -149,15 +161,17 @@ impl UserRepository for PgUserRepository {
     ) -> Result<Option<User>, RepositoryError> {
         // The WHERE on the old hash is the compare-and-set; GREATEST keeps updated_at moving even if this
         // replica's clock is behind the one that wrote last.
-        let sql = format!(
+        let sql = concat!(
             "UPDATE users SET password_hash = $3, password_version = password_version + 1, \
              updated_at = GREATEST($4, updated_at + interval '1 microsecond') \
-             WHERE id = $1 AND password_hash = $2 RETURNING {COLUMNS}"
+             WHERE id = $1 AND password_hash = $2 RETURNING ",
+            columns!(),
+            ""
         );
         let row = self
             .store
             .call(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(id.get())
                     .bind(expected.expose())
                     .bind(new.expose())

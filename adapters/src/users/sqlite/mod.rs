@@ -12,7 +12,13 @@ use crate::sqlite::{SqliteStore, is_unique_violation, repository_error};
 
 pub use login_attempts::SqliteLoginAttempts;
 
-const COLUMNS: &str = "id, email, password_hash, password_version, created_at, updated_at";
+/// The columns every query returns. A macro, not a constant, so that the queries built from it with
+/// `concat!` stay `&'static str`: sqlx takes no other SQL, which keeps input out of it.
+macro_rules! columns {
+    () => {
+        "id, email, password_hash, password_version, created_at, updated_at"
+    };
+}
 
 #[derive(Debug, Clone)]
 pub struct SqliteUserRepository {
@@ -74,14 +80,16 @@ fn to_user(row: Option<UserRow>) -> Result<Option<User>, RepositoryError> {
 #[async_trait]
 impl UserRepository for SqliteUserRepository {
     async fn create(&self, user: NewUser) -> Result<User, CreateUserError> {
-        let sql = format!(
+        let sql = concat!(
             "INSERT INTO users (email, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) \
-             ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
+             ON CONFLICT (email) DO NOTHING RETURNING ",
+            columns!(),
+            ""
         );
         let row: Option<UserRow> = self
             .store
             .write(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(user.email.as_str())
                     .bind(user.password_hash.expose())
                     .bind(micros(user.created_at))
@@ -100,11 +108,11 @@ impl UserRepository for SqliteUserRepository {
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
+        let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = ?1");
         let row = self
             .store
             .read(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(id.get())
                     .fetch_optional(pool)
                     .await
@@ -115,11 +123,11 @@ impl UserRepository for SqliteUserRepository {
     }
 
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?1");
+        let sql = concat!("SELECT ", columns!(), " FROM users WHERE email = ?1");
         let row = self
             .store
             .read(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(email.as_str())
                     .fetch_optional(pool)
                     .await
@@ -134,11 +142,15 @@ impl UserRepository for SqliteUserRepository {
         after: Option<UserId>,
         first: PageSize,
     ) -> Result<Vec<User>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2"
+        );
         let rows: Vec<UserRow> = self
             .store
             .read(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(after.map_or(0, UserId::get))
                     .bind(i64::from(first.get()))
                     .fetch_all(pool)
@@ -158,14 +170,16 @@ impl UserRepository for SqliteUserRepository {
     ) -> Result<Option<User>, RepositoryError> {
         // The WHERE on the old hash is the compare-and-set; max() keeps updated_at moving even if this
         // clock is behind the one that wrote last, exactly as the PostgreSQL adapter does.
-        let sql = format!(
+        let sql = concat!(
             "UPDATE users SET password_hash = ?3, password_version = password_version + 1, updated_at = max(?4, updated_at + 1) \
-             WHERE id = ?1 AND password_hash = ?2 RETURNING {COLUMNS}"
+             WHERE id = ?1 AND password_hash = ?2 RETURNING ",
+            columns!(),
+            ""
         );
         let row = self
             .store
             .write(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(id.get())
                     .bind(expected.expose())
                     .bind(new.expose())

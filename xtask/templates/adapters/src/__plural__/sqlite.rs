@@ -12,7 +12,13 @@ use domain::{CallerId, PageSize, {{ entity.pascal }}, {{ entity.pascal }}Fields,
 
 use crate::sqlite::{SqliteStore, repository_error};
 
-const COLUMNS: &str = "id, owner_id, {% for f in fields %}{{ f.name }}, {% endfor %}created_at, updated_at";
+/// The columns every query returns. A macro, not a constant, so that the queries built from it with
+/// `concat!` stay `&'static str`: sqlx takes no other SQL, which keeps input out of it.
+macro_rules! columns {
+    () => {
+        "id, owner_id, {% for f in fields %}{{ f.name }}, {% endfor %}created_at, updated_at"
+    };
+}
 
 #[derive(Debug, Clone)]
 pub struct Sqlite{{ entity.pascal }}Repository {
@@ -113,14 +119,14 @@ fn to_{{ entity.snake }}(row: Option<{{ entity.pascal }}Row>) -> Result<Option<{
 #[async_trait]
 impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
     async fn create(&self, new: New{{ entity.pascal }}) -> Result<{{ entity.pascal }}, RepositoryError> {
-        let sql = format!(
+        let sql = concat!(
             "INSERT INTO {{ plural.snake }} (owner_id, {% for f in fields %}{{ f.name }}, {% endfor %}created_at, updated_at) \
-             VALUES (?1, {% for f in fields %}?{{ loop.index + 1 }}, {% endfor %}?{{ fields | length + 2 }}, ?{{ fields | length + 2 }}) RETURNING {COLUMNS}"
+             VALUES (?1, {% for f in fields %}?{{ loop.index + 1 }}, {% endfor %}?{{ fields | length + 2 }}, ?{{ fields | length + 2 }}) RETURNING ", columns!(), ""
         );
         let row: {{ entity.pascal }}Row = self
             .store
             .write(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(new.owner_id.get())
 {% for f in fields %}
                     {{ bind(f, "new.fields") }}
@@ -139,11 +145,11 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
         owner: CallerId,
         id: {{ entity.pascal }}Id,
     ) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
-        let sql = format!("SELECT {COLUMNS} FROM {{ plural.snake }} WHERE owner_id = ?1 AND id = ?2");
+        let sql = concat!("SELECT ", columns!(), " FROM {{ plural.snake }} WHERE owner_id = ?1 AND id = ?2");
         let row = self
             .store
             .read(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(owner.get())
                     .bind(id.get())
                     .fetch_optional(pool)
@@ -160,13 +166,13 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
         after: Option<{{ entity.pascal }}Id>,
         first: PageSize,
     ) -> Result<Vec<{{ entity.pascal }}>, RepositoryError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {{ plural.snake }} WHERE owner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        let sql = concat!(
+            "SELECT ", columns!(), " FROM {{ plural.snake }} WHERE owner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         );
         let rows: Vec<{{ entity.pascal }}Row> = self
             .store
             .read(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(owner.get())
                     .bind(after.map_or(0, {{ entity.pascal }}Id::get))
                     .bind(i64::from(first.get()))
@@ -186,15 +192,15 @@ impl {{ entity.pascal }}Repository for Sqlite{{ entity.pascal }}Repository {
     ) -> Result<Option<{{ entity.pascal }}>, RepositoryError> {
         // The WHERE on updated_at is the compare-and-set; max() keeps updated_at moving by a millisecond
         // (1,000 µs) even if this clock is behind the one that wrote last, as the PostgreSQL adapter does.
-        let sql = format!(
+        let sql = concat!(
             "UPDATE {{ plural.snake }} SET {% for f in fields %}{{ f.name }} = ?{{ loop.index + 3 }}, {% endfor %}\
              updated_at = max(?{{ fields | length + 4 }}, updated_at + 1000) \
-             WHERE id = ?1 AND owner_id = ?2 AND updated_at = ?3 RETURNING {COLUMNS}"
+             WHERE id = ?1 AND owner_id = ?2 AND updated_at = ?3 RETURNING ", columns!(), ""
         );
         let row = self
             .store
             .write(|pool| async move {
-                sqlx::query_as(&sql)
+                sqlx::query_as(sql)
                     .bind(current.id.get())
                     .bind(current.owner_id.get())
                     .bind(micros(current.updated_at))
