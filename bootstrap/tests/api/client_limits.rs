@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{SEED_PASSWORD, TestApp, error_code, error_message};
+use crate::helpers::{
+    SEED_PASSWORD, TestApp, default_check_limits_at_cost_10, error_code, error_message,
+};
 
 /// A client whose connections come from `127.0.0.<last>`.
 fn client_at(last: u8) -> reqwest::Client {
@@ -104,14 +106,7 @@ async fn login_during_a_flood(app: &TestApp) -> (Answer, Duration, usize) {
 /// The case: default limits, a real cost, a hundred-way flood from one client.
 #[tokio::test]
 async fn a_right_login_from_another_client_succeeds_within_five_seconds_of_a_flood() {
-    let app = TestApp::spawn_with(|s| {
-        let defaults = bootstrap::service::users::UsersSettings::default();
-        s.modules.users.bcrypt_cost = 10;
-        s.modules.users.bcrypt_max_concurrency = defaults.bcrypt_max_concurrency;
-        s.modules.users.password_checks_in_flight = defaults.password_checks_in_flight;
-        s.modules.users.password_check_wait_ms = defaults.password_check_wait_ms;
-    })
-    .await;
+    let app = TestApp::spawn_with(default_check_limits_at_cost_10).await;
     assert!(app.upsert(USER, SEED_PASSWORD, None).await["errors"].is_null());
     let (answer, took, flooded) = login_during_a_flood(&app).await;
     assert!(answer.body["errors"].is_null(), "{}", answer.body);

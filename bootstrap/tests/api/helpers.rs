@@ -90,6 +90,16 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
     }
 }
 
+/// The shipped limits on password checks at the course's bcrypt cost, for the tests that hold the
+/// defaults to what they promise on this machine.
+pub fn default_check_limits_at_cost_10(s: &mut Settings) {
+    let defaults = bootstrap::service::users::UsersSettings::default();
+    s.modules.users.bcrypt_cost = 10;
+    s.modules.users.bcrypt_max_concurrency = defaults.bcrypt_max_concurrency;
+    s.modules.users.password_checks_in_flight = defaults.password_checks_in_flight;
+    s.modules.users.password_check_wait_ms = defaults.password_check_wait_ms;
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await

@@ -4,7 +4,7 @@
 
 use futures::future::join_all;
 
-use crate::helpers::{CALLER, SEED_PASSWORD, TestApp, error_code};
+use crate::helpers::{CALLER, SEED_PASSWORD, TestApp, default_check_limits_at_cost_10, error_code};
 
 #[tokio::test]
 async fn excess_password_checks_are_rate_limited_and_reads_keep_flowing() {
@@ -124,14 +124,7 @@ async fn bad_input_is_named_as_such_while_every_slot_is_taken() {
 /// of 100 finds a place within the default wait, though only 64 fit in flight.
 #[tokio::test]
 async fn a_burst_of_a_hundred_sign_ups_is_served_not_refused() {
-    let app = TestApp::spawn_with(|s| {
-        let defaults = bootstrap::service::users::UsersSettings::default();
-        s.modules.users.bcrypt_cost = 10;
-        s.modules.users.bcrypt_max_concurrency = defaults.bcrypt_max_concurrency;
-        s.modules.users.password_checks_in_flight = defaults.password_checks_in_flight;
-        s.modules.users.password_check_wait_ms = defaults.password_check_wait_ms;
-    })
-    .await;
+    let app = TestApp::spawn_with(default_check_limits_at_cost_10).await;
     let answers = join_all((0..100).map(|i| {
         let app = &app;
         async move {
