@@ -11,7 +11,7 @@
 # as their own cached layer, then the workspace) -> runtime (distroless, non-root, the binary only).
 
 # Keep RUST_VERSION equal to `rust-version` in the workspace Cargo.toml and the msrv job's toolchain in
-# .github/workflows/ci.yml; bootstrap/tests/packaging.rs fails when they differ. The builder is Debian 12
+# .github/workflows/ci.yml; bootstrap/tests/packaging/ fails when they differ. The builder is Debian 12
 # (bookworm) so the binary links against the same glibc as the distroless cc-debian12 runtime.
 ARG RUST_VERSION=1.94
 ARG CARGO_CHEF_VERSION=0.1.78
