@@ -21,6 +21,10 @@ const AUTH_ONLY_DEPENDENCIES: &[&str] = &[
     "minijinja",
 ];
 
+/// Packages with a `[profile.dev.package.NAME]` section that a generated service would not build: auth's
+/// hashing. Cargo warns about a profile for a package that is not in the graph.
+const AUTH_ONLY_PROFILES: &[&str] = &["bcrypt", "blowfish"];
+
 /// # Errors
 /// A file of this repository that cannot be read, or a template that cannot be rendered.
 pub fn generate(root: &Path, spec: &NewService) -> Result<Vec<File>, String> {
@@ -94,7 +98,21 @@ pub fn workspace_manifest(auth: &str, context: &Context) -> Result<String, Strin
     let members = "members = [\"domain\", \"application\", \"adapters\", \"bootstrap\"]";
     let mut lines: Vec<String> = Vec::new();
     let mut replaced_members = false;
+    let mut in_dropped_section = false;
     for line in auth.lines() {
+        if line.starts_with('[') {
+            in_dropped_section = line
+                .strip_prefix("[profile.dev.package.")
+                .and_then(|rest| rest.strip_suffix(']'))
+                .is_some_and(|name| AUTH_ONLY_PROFILES.contains(&name));
+            if in_dropped_section {
+                drop_trailing_comments(&mut lines);
+                continue;
+            }
+        }
+        if in_dropped_section {
+            continue;
+        }
         if line.starts_with("members = ") {
             lines.push(members.to_owned());
             replaced_members = true;
@@ -102,10 +120,7 @@ pub fn workspace_manifest(auth: &str, context: &Context) -> Result<String, Strin
         }
         let name = line.split([' ', '=']).next().unwrap_or_default();
         if AUTH_ONLY_DEPENDENCIES.contains(&name) {
-            // Its comment goes with it.
-            while lines.last().is_some_and(|l| l.starts_with('#')) {
-                lines.pop();
-            }
+            drop_trailing_comments(&mut lines);
             continue;
         }
         lines.push(line.replace("\"jobber-auth-", &format!("\"{}-", context.package)));
@@ -113,9 +128,20 @@ pub fn workspace_manifest(auth: &str, context: &Context) -> Result<String, Strin
     if !replaced_members {
         return Err("Cargo.toml has no `members = [...]` line".to_owned());
     }
+    // A dropped last section leaves the blank line that ended the one before it.
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
     let mut manifest = lines.join("\n");
     manifest.push('\n');
     Ok(manifest)
+}
+
+/// A dropped dependency or section takes the comment above it along.
+fn drop_trailing_comments(lines: &mut Vec<String>) {
+    while lines.last().is_some_and(|l| l.starts_with('#')) {
+        lines.pop();
+    }
 }
 
 /// The `rust-version` the workspace manifest promises.
@@ -214,6 +240,11 @@ mod tests {
             sqlx(&auth),
             "versions and features are auth's own"
         );
+        assert!(
+            manifest.contains("[profile.dev.package.libsqlite3-sys]\nopt-level = 2\n\n[profile.release]"),
+            "the shared profile stays, and the hashing ones go with their blank lines:\n{manifest}"
+        );
+        assert!(!manifest.contains("blowfish"), "{manifest}");
         assert!(
             crate::plumbing::auth_residue(&manifest).is_empty(),
             "{:?}",
