@@ -37,3 +37,14 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// Whether the connection a statement ran on died under it (the server restarted, or terminated the
+/// backend), so that the same statement on another connection may well succeed.
+pub(crate) fn is_connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        // 57P01 admin shutdown, 57P02 crash shutdown: the backend is gone, the server may not be.
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("57P01" | "57P02")),
+        _ => false,
+    }
+}

@@ -11,20 +11,52 @@ use std::time::Duration;
 
 use application::ports::RepositoryError;
 use sqlx::PgPool;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use super::MIGRATOR;
+use super::errors::{is_connection_lost, repository_error};
 use crate::deadline::within;
+
+/// How often a read meets a dead connection before it reports the store unavailable. The pool pings
+/// only connections that sat idle (`pool.rs`), so after a database restart a read may be handed a
+/// connection the restart killed; the next one it gets is new.
+const READ_ATTEMPTS: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Connections that LISTEN, apart from the pool, so that a listener never takes a place a statement
+    /// needs. Two: one listening, and one replacing it while the old one is closed.
+    listening: PgPool,
     call_limit: Duration,
 }
 
 impl PgStore {
     /// `call_limit` should cover waiting for a connection and the longest statement the server allows.
     pub fn new(pool: PgPool, call_limit: Duration) -> Self {
-        Self { pool, call_limit }
+        let listening = PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(call_limit)
+            .connect_lazy_with((*pool.connect_options()).clone());
+        Self {
+            pool,
+            listening,
+            call_limit,
+        }
+    }
+
+    /// A connection that listens on `channel`, ready when this returns: notifications committed from
+    /// then on reach it.
+    ///
+    /// # Errors
+    /// When the database cannot be reached, or the store is closed.
+    pub async fn listen(&self, channel: &str) -> Result<PgListener, sqlx::Error> {
+        let mut listener = PgListener::connect_with(&self.listening).await?;
+        // A lost connection is reported (`try_recv` gives `None`) and re-established on the next call,
+        // so that whoever listens knows what it may have missed.
+        listener.eager_reconnect(false);
+        listener.listen(channel).await?;
+        Ok(listener)
     }
 
     /// Runs one store call (a statement, or a transaction of several) with the pool, and ends it as
@@ -38,6 +70,32 @@ impl PgStore {
         E: From<RepositoryError>,
     {
         within(self.call_limit, work(&self.pool)).await
+    }
+
+    /// Runs a read-only statement like [`Self::call`], again on another connection when the one it got
+    /// turns out to be dead. Only for statements that write nothing: a write that met a dead connection
+    /// may have committed.
+    ///
+    /// # Errors
+    /// The statement's error, or unavailable at the deadline.
+    pub async fn read<'s, T, F, Fut>(&'s self, work: F) -> Result<T, RepositoryError>
+    where
+        F: Fn(&'s PgPool) -> Fut,
+        Fut: Future<Output = Result<T, sqlx::Error>>,
+    {
+        within(self.call_limit, async {
+            let mut attempt = 1;
+            loop {
+                match work(&self.pool).await {
+                    Err(error) if attempt < READ_ATTEMPTS && is_connection_lost(&error) => {
+                        tracing::debug!(%error, attempt, "read met a dead connection; retrying");
+                        attempt += 1;
+                    }
+                    outcome => return outcome.map_err(repository_error),
+                }
+            }
+        })
+        .await
     }
 
     /// Applies pending migrations, with no deadline: a migration takes as long as it takes. Returns how
@@ -61,7 +119,7 @@ impl PgStore {
 
     /// Closes every connection, so none is left open on the server after shutdown.
     pub async fn close(&self) {
-        self.pool.close().await;
+        tokio::join!(self.listening.close(), self.pool.close());
     }
 
     pub fn is_closed(&self) -> bool {
