@@ -9,8 +9,8 @@ use adapters::schema::AppSchema;
 use adapters::users::graphql::testing::Options;
 use application::ports::MockClock;
 use application::users::ports::{
-    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository,
-    SessionToken,
+    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockPasswordVersions, MockSessionTokens,
+    MockUserRepository, SessionToken,
 };
 use application::{AuthService, MockAuthUseCases, Session};
 use async_graphql::{Request, Response};
@@ -91,11 +91,14 @@ async fn guarded_queries_without_a_session_are_unauthenticated_and_reach_no_use_
 #[tokio::test]
 async fn an_invalid_token_is_unauthenticated_and_me_is_null() {
     let mut auth = MockAuthUseCases::new();
-    auth.expect_authenticate().returning(|_| {
-        Err(application::AuthError::Unauthenticated(
-            application::Unauthenticated::UnknownUser,
-        ))
-    });
+    let unknown =
+        || application::AuthError::Unauthenticated(application::Unauthenticated::UnknownUser);
+    // Guards ask who the token's user is; `me` asks for the user.
+    auth.expect_identify()
+        .times(1)
+        .returning(move |_| Err(unknown()));
+    auth.expect_authenticate()
+        .returning(move |_| Err(unknown()));
     let schema = schema_with(MockUserUseCases::new(), auth, true);
     let guarded = body(&execute(&schema, "{ users { id } }", Some("forged")).await);
     assert_eq!(codes(&guarded), ["UNAUTHENTICATED"]);
@@ -211,6 +214,7 @@ fn real_auth(
     MockPasswordHasher,
     MockClock,
     MockSessionTokens,
+    MockPasswordVersions,
 > {
     let mut clock = MockClock::new();
     clock.expect_now().return_const(Utc::now());
@@ -221,7 +225,15 @@ fn real_auth(
             lifetime: TimeDelta::hours(1),
         })
     });
-    AuthService::new(repo, attempts, hasher, clock, tokens)
+    // Logins never read the versions: a mock without expectations says so.
+    AuthService::new(
+        repo,
+        attempts,
+        hasher,
+        clock,
+        tokens,
+        MockPasswordVersions::new(),
+    )
 }
 
 #[tokio::test]

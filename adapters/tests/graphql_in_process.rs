@@ -31,6 +31,10 @@ const SESSION: &str = "valid-session-token";
 
 fn schema(mock: MockUserUseCases, introspection: bool) -> AppSchema {
     let mut auth = MockAuthUseCases::new();
+    // Guards identify the caller; `me` reads the user.
+    auth.expect_identify()
+        .withf(|token| token == SESSION)
+        .returning(|_| Ok(domain::UserId::try_new(99).expect("id")));
     auth.expect_authenticate()
         .withf(|token| token == SESSION)
         .returning(|_| Ok(user(99, "caller@b.co")));

@@ -11,8 +11,8 @@ use adapters::schema::AppSchema;
 use adapters::users::graphql::testing::{Options, schema as users_schema};
 use application::ports::MockClock;
 use application::users::ports::{
-    MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository, TokenClaims,
-    TokenRejected,
+    MockLoginAttempts, MockPasswordHasher, MockPasswordVersions, MockSessionTokens,
+    MockUserRepository, TokenClaims, TokenRejected,
 };
 use application::{AuthService, UpsertUserService, UserQueryService};
 use async_graphql::{Request, Variables};
@@ -98,6 +98,15 @@ fn repository() -> MockUserRepository {
     repo
 }
 
+/// Id 1's password version is the one its session carries.
+fn versions() -> MockPasswordVersions {
+    let mut versions = MockPasswordVersions::new();
+    versions
+        .expect_current()
+        .returning(|id| Ok((id.get() == 1).then_some(1)));
+    versions
+}
+
 fn schema() -> AppSchema {
     let mut tokens = MockSessionTokens::new();
     tokens.expect_verify().returning(|token, _| {
@@ -114,7 +123,14 @@ fn schema() -> AppSchema {
     users_schema(
         UserQueryService::new(repository()),
         UpsertUserService::new(repository(), attempts(), hasher(), clock()),
-        AuthService::new(repository(), attempts(), hasher(), clock(), tokens),
+        AuthService::new(
+            repository(),
+            attempts(),
+            hasher(),
+            clock(),
+            tokens,
+            versions(),
+        ),
         Options::default(),
     )
 }

@@ -241,7 +241,9 @@ mod tests {
             "versions and features are auth's own"
         );
         assert!(
-            manifest.contains("[profile.dev.package.libsqlite3-sys]\nopt-level = 2\n\n[profile.release]"),
+            manifest.contains(
+                "[profile.dev.package.libsqlite3-sys]\nopt-level = 2\n\n[profile.release]"
+            ),
             "the shared profile stays, and the hashing ones go with their blank lines:\n{manifest}"
         );
         assert!(!manifest.contains("blowfish"), "{manifest}");

@@ -14,9 +14,9 @@ pub struct SessionIdentity(pub SharedAuth);
 #[async_trait]
 impl CallerIdentity for SessionIdentity {
     async fn identify(&self, token: &str) -> Result<Caller, IdentityError> {
-        match self.0.authenticate(token).await {
+        match self.0.identify(token).await {
             // The caller a session proves is the user it was issued to.
-            Ok(user) => CallerId::try_new(user.id.get())
+            Ok(user) => CallerId::try_new(user.get())
                 .map(|id| Caller { id })
                 .map_err(|e| IdentityError::Unexpected(e.into())),
             Err(AuthError::Unauthenticated(reason)) => {
@@ -33,28 +33,20 @@ mod tests {
     use std::sync::Arc;
 
     use application::{MockAuthUseCases, Unauthenticated};
-    use chrono::Utc;
-    use domain::{Email, PasswordHash, User, UserId};
+    use domain::UserId;
 
     use super::*;
 
-    fn identity(outcome: fn() -> Result<User, AuthError>) -> SessionIdentity {
+    fn identity(outcome: fn() -> Result<UserId, AuthError>) -> SessionIdentity {
         let mut auth = MockAuthUseCases::new();
-        auth.expect_authenticate()
+        auth.expect_identify()
             .withf(|token| token == "t0k")
             .returning(move |_| outcome());
         SessionIdentity(Arc::new(auth))
     }
 
-    fn user() -> User {
-        User {
-            id: UserId::try_new(7).expect("id"),
-            email: Email::parse("a@b.co").expect("email"),
-            password_hash: PasswordHash::new("h".to_owned()),
-            password_version: 1,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
+    fn user() -> UserId {
+        UserId::try_new(7).expect("id")
     }
 
     #[tokio::test]

@@ -12,9 +12,10 @@ use adapters::users::graphql::{
 };
 use adapters::users::identity::SessionIdentity;
 use adapters::users::jwt::{JwtSettings, JwtTokens, MIN_SECRET_BYTES};
-use adapters::users::postgres::{PgLoginAttempts, PgUserRepository};
+use adapters::users::password_versions::{CachedPasswordVersions, ForgetOnChange, VersionCache};
+use adapters::users::postgres::{PgLoginAttempts, PgUserRepository, SILENCE, spawn_version_feed};
 use adapters::users::sqlite::{SqliteLoginAttempts, SqliteUserRepository};
-use application::users::ports::{LoginAttempts, UserRepository};
+use application::users::ports::{LoginAttempts, PasswordVersions, UserRepository};
 use application::{AuthService, UpsertUserService, UserQueryService};
 use axum::Router;
 use chrono::TimeDelta;
@@ -208,14 +209,27 @@ pub(super) fn wire(store: &Store, settings: &UsersSettings) -> anyhow::Result<Us
         settings,
     };
     Ok(match store {
-        Store::Postgres(pg, _) => parts.build(
-            PgUserRepository::new(pg.clone()),
-            PgLoginAttempts::new(pg.clone()),
-        ),
-        Store::Sqlite(db) => parts.build(
-            SqliteUserRepository::new(db.clone()),
-            SqliteLoginAttempts::new(db.clone()),
-        ),
+        Store::Postgres(pg, _) => {
+            // Other replicas change passwords too: the cache is trusted while the change feed is heard.
+            let cache = VersionCache::fed(SILENCE);
+            spawn_version_feed(pg.clone(), cache.clone());
+            let users = PgUserRepository::new(pg.clone());
+            parts.build(
+                ForgetOnChange::new(users.clone(), cache.clone()),
+                CachedPasswordVersions::new(users, cache),
+                PgLoginAttempts::new(pg.clone()),
+            )
+        }
+        Store::Sqlite(db) => {
+            // The embedded store has one process: its own changes are all there are.
+            let cache = VersionCache::in_process();
+            let users = SqliteUserRepository::new(db.clone());
+            parts.build(
+                ForgetOnChange::new(users.clone(), cache.clone()),
+                CachedPasswordVersions::new(users, cache),
+                SqliteLoginAttempts::new(db.clone()),
+            )
+        }
     })
 }
 
@@ -228,9 +242,10 @@ struct Parts<'a> {
 }
 
 impl Parts<'_> {
-    fn build<R, A>(self, repository: R, attempts: A) -> Users
+    fn build<R, V, A>(self, repository: R, versions: V, attempts: A) -> Users
     where
         R: UserRepository + Clone,
+        V: PasswordVersions,
         A: LoginAttempts + Clone,
     {
         let Self {
@@ -252,9 +267,16 @@ impl Parts<'_> {
         .with_lockout(lockout)
         .with_check_wait(check_wait);
         let auth: SharedAuth = Arc::new(
-            AuthService::new(repository.clone(), attempts, hasher, SystemClock, tokens)
-                .with_lockout(lockout)
-                .with_check_wait(check_wait),
+            AuthService::new(
+                repository.clone(),
+                attempts,
+                hasher,
+                SystemClock,
+                tokens,
+                versions,
+            )
+            .with_lockout(lockout)
+            .with_check_wait(check_wait),
         );
         Users {
             identity: Arc::new(SessionIdentity(auth.clone())),

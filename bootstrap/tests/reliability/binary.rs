@@ -19,7 +19,7 @@ pub struct Service {
     pub client: reqwest::Client,
     token: Option<String>,
     lines: mpsc::UnboundedReceiver<String>,
-    log: Vec<String>,
+    pub log: Vec<String>,
 }
 
 /// Every line the process writes, from either stream, into one channel.
@@ -157,6 +157,46 @@ impl Service {
             .expect("login sets the session cookie")
             .to_owned();
         self.token = Some(token);
+    }
+
+    /// The session token [`Self::sign_in`] got, to send from another replica.
+    pub fn token(&self) -> Option<String> {
+        self.token.clone()
+    }
+
+    /// Sends `token` with every later request, as a client that moved to this replica does.
+    pub fn use_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    /// Changes the signed-in caller's password from the seed password to `new`.
+    pub async fn change_password(&self, new: &str) -> Value {
+        self.graphql_with(json!({
+            "query": "mutation($i: UpsertUserInput!) { upsertUser(upsertUserInput: $i) { id } }",
+            "variables": { "i": { "email": CALLER, "password": SEED_PASSWORD, "newPassword": new } },
+        }))
+        .await
+    }
+
+    /// Waits until the process logs a line containing `needle`, for at most `limit`.
+    pub async fn wait_for_log(&mut self, needle: &str, limit: Duration) {
+        let found = tokio::time::timeout(limit, async {
+            loop {
+                if self.log.iter().any(|line| line.contains(needle)) {
+                    return;
+                }
+                match self.lines.recv().await {
+                    Some(line) => self.log.push(line),
+                    None => std::future::pending().await,
+                }
+            }
+        })
+        .await;
+        assert!(
+            found.is_ok(),
+            "no {needle:?} within {limit:?}:\n{}",
+            self.log()
+        );
     }
 
     pub async fn ready_status(&self) -> u16 {

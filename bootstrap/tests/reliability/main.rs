@@ -7,3 +7,4 @@ mod cluster;
 mod faults;
 mod invariants;
 mod lifecycle;
+mod revocation;

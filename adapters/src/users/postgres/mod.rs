@@ -1,9 +1,10 @@
 //! The users module's repositories on PostgreSQL.
 
 mod login_attempts;
+mod version_feed;
 
 use application::ports::RepositoryError;
-use application::users::ports::{CreateUserError, NewUser, UserRepository};
+use application::users::ports::{CreateUserError, NewUser, PasswordVersions, UserRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Email, PageSize, PasswordHash, User, UserId};
@@ -11,6 +12,7 @@ use domain::{Email, PageSize, PasswordHash, User, UserId};
 use crate::postgres::{PgStore, is_unique_violation, repository_error};
 
 pub use login_attempts::PgLoginAttempts;
+pub use version_feed::{SILENCE, VERSION_CHANNEL, spawn_version_feed};
 
 /// The columns every query returns. A macro, not a constant, so that the queries built from it with
 /// `concat!` stay `&'static str`: sqlx takes no other SQL, which keeps input out of it.
@@ -102,13 +104,7 @@ impl UserRepository for PgUserRepository {
         let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = $1");
         let row = self
             .store
-            .call(|pool| async move {
-                sqlx::query_as(sql)
-                    .bind(id.get())
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(repository_error)
-            })
+            .read(|pool| sqlx::query_as(sql).bind(id.get()).fetch_optional(pool))
             .await?;
         to_user(row)
     }
@@ -117,12 +113,10 @@ impl UserRepository for PgUserRepository {
         let sql = concat!("SELECT ", columns!(), " FROM users WHERE email = $1");
         let row = self
             .store
-            .call(|pool| async move {
+            .read(|pool| {
                 sqlx::query_as(sql)
                     .bind(email.as_str())
                     .fetch_optional(pool)
-                    .await
-                    .map_err(repository_error)
             })
             .await?;
         to_user(row)
@@ -140,13 +134,11 @@ impl UserRepository for PgUserRepository {
         );
         let rows: Vec<UserRow> = self
             .store
-            .call(|pool| async move {
+            .read(|pool| {
                 sqlx::query_as(sql)
                     .bind(after.map_or(0, UserId::get))
                     .bind(i64::from(first.get()))
                     .fetch_all(pool)
-                    .await
-                    .map_err(repository_error)
             })
             .await?;
         rows.into_iter().map(User::try_from).collect()
@@ -203,6 +195,19 @@ impl UserRepository for PgUserRepository {
                 .await
                 .map(|done| done.rows_affected() == 1)
                 .map_err(repository_error)
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl PasswordVersions for PgUserRepository {
+    async fn current(&self, id: UserId) -> Result<Option<i64>, RepositoryError> {
+        self.store
+            .read(|pool| {
+                sqlx::query_scalar("SELECT password_version FROM users WHERE id = $1")
+                    .bind(id.get())
+                    .fetch_optional(pool)
             })
             .await
     }

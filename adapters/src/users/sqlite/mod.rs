@@ -3,7 +3,7 @@
 mod login_attempts;
 
 use application::ports::RepositoryError;
-use application::users::ports::{CreateUserError, NewUser, UserRepository};
+use application::users::ports::{CreateUserError, NewUser, PasswordVersions, UserRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Email, PageSize, PasswordHash, User, UserId};
@@ -211,6 +211,21 @@ impl UserRepository for SqliteUserRepository {
                 .await
                 .map(|done| done.rows_affected() == 1)
                 .map_err(repository_error)
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl PasswordVersions for SqliteUserRepository {
+    async fn current(&self, id: UserId) -> Result<Option<i64>, RepositoryError> {
+        self.store
+            .read(|pool| async move {
+                sqlx::query_scalar("SELECT password_version FROM users WHERE id = ?1")
+                    .bind(id.get())
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(repository_error)
             })
             .await
     }

@@ -13,4 +13,6 @@ pub use use_cases::MockAuthUseCases;
 pub use use_cases::{AuthUseCases, Session};
 
 #[cfg(test)]
+mod identify_tests;
+#[cfg(test)]
 mod tests;

@@ -1,44 +1,49 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::{LockoutPolicy, User};
+use domain::{LockoutPolicy, User, UserId};
 
 use super::credentials::Credentials;
 use super::errors::Unauthenticated;
 use super::{AuthError, AuthUseCases, LoginError, Session};
 use crate::ports::Clock;
 use crate::users::password_check::{Checker, DEFAULT_CHECK_WAIT, PasswordCheck, upgrade_hash};
-use crate::users::ports::{LoginAttempts, PasswordHasher, SessionTokens, UserRepository};
+use crate::users::ports::{
+    LoginAttempts, PasswordHasher, PasswordVersions, SessionTokens, TokenClaims, UserRepository,
+};
 
 /// Login and authentication, generic over their ports like [`crate::UpsertUserService`], and sharing
 /// its failed-attempt count through the same [`LoginAttempts`] store.
 #[derive(Debug, Clone)]
-pub struct AuthService<R, A, H, C, T> {
+pub struct AuthService<R, A, H, C, T, V> {
     repository: R,
     attempts: A,
     hasher: H,
     clock: C,
     tokens: T,
+    versions: V,
     lockout: LockoutPolicy,
     check_wait: Duration,
 }
 
-impl<R, A, H, C, T> AuthService<R, A, H, C, T>
+impl<R, A, H, C, T, V> AuthService<R, A, H, C, T, V>
 where
     R: UserRepository,
     A: LoginAttempts,
     H: PasswordHasher,
     C: Clock,
     T: SessionTokens,
+    V: PasswordVersions,
 {
     /// With the default [`LockoutPolicy`].
-    pub fn new(repository: R, attempts: A, hasher: H, clock: C, tokens: T) -> Self {
+    pub fn new(repository: R, attempts: A, hasher: H, clock: C, tokens: T, versions: V) -> Self {
         Self {
             repository,
             attempts,
             hasher,
             clock,
             tokens,
+            versions,
             lockout: LockoutPolicy::default(),
             check_wait: DEFAULT_CHECK_WAIT,
         }
@@ -58,14 +63,40 @@ where
     }
 }
 
+impl<R, A, H, C, T, V> AuthService<R, A, H, C, T, V>
+where
+    C: Clock,
+    T: SessionTokens,
+{
+    fn claims(&self, token: &str) -> Result<TokenClaims, AuthError> {
+        self.tokens
+            .verify(token, self.clock.now())
+            .map_err(|e| AuthError::Unauthenticated(Unauthenticated::Token(e)))
+    }
+}
+
+/// The version the token carries is the one whose hash the login verified, read in the same row as that
+/// hash; a change committed at any moment after that read bumps it. So no session won with the old
+/// password outlives the change, however the login and the change interleave.
+fn still_stands(claims: &TokenClaims, current: Option<i64>) -> Result<(), AuthError> {
+    match current {
+        None => Err(AuthError::Unauthenticated(Unauthenticated::UnknownUser)),
+        Some(version) if version != claims.password_version => {
+            Err(AuthError::Unauthenticated(Unauthenticated::PasswordChanged))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 #[async_trait]
-impl<R, A, H, C, T> AuthUseCases for AuthService<R, A, H, C, T>
+impl<R, A, H, C, T, V> AuthUseCases for AuthService<R, A, H, C, T, V>
 where
     R: UserRepository,
     A: LoginAttempts,
     H: PasswordHasher,
     C: Clock,
     T: SessionTokens,
+    V: PasswordVersions,
 {
     async fn login(&self, email: &str, password: &str) -> Result<Session, LoginError> {
         let Credentials { email, password } = Credentials::parse(email, password)?;
@@ -95,21 +126,15 @@ where
     }
 
     async fn authenticate(&self, token: &str) -> Result<User, AuthError> {
-        let claims = self
-            .tokens
-            .verify(token, self.clock.now())
-            .map_err(|e| AuthError::Unauthenticated(Unauthenticated::Token(e)))?;
-        let user = self
-            .repository
-            .find_by_id(claims.user_id)
-            .await?
-            .ok_or(AuthError::Unauthenticated(Unauthenticated::UnknownUser))?;
-        // The version the token carries is the one whose hash the login verified, read in the same row
-        // as that hash; a change committed at any moment after that read bumps it. So no session won
-        // with the old password outlives the change, however the login and the change interleave.
-        if claims.password_version != user.password_version {
-            return Err(AuthError::Unauthenticated(Unauthenticated::PasswordChanged));
-        }
-        Ok(user)
+        let claims = self.claims(token)?;
+        let user = self.repository.find_by_id(claims.user_id).await?;
+        still_stands(&claims, user.as_ref().map(|u| u.password_version))?;
+        user.ok_or(AuthError::Unauthenticated(Unauthenticated::UnknownUser))
+    }
+
+    async fn identify(&self, token: &str) -> Result<UserId, AuthError> {
+        let claims = self.claims(token)?;
+        still_stands(&claims, self.versions.current(claims.user_id).await?)?;
+        Ok(claims.user_id)
     }
 }

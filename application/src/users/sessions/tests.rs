@@ -7,8 +7,8 @@ use domain::{FailedAttempts, UserId};
 use super::*;
 use crate::ports::MockClock;
 use crate::users::ports::{
-    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockSessionTokens, MockUserRepository,
-    SessionToken, TokenClaims, TokenRejected,
+    IssuedToken, MockLoginAttempts, MockPasswordHasher, MockPasswordVersions, MockSessionTokens,
+    MockUserRepository, SessionToken, TokenClaims, TokenRejected,
 };
 use crate::users::test_support::{at, checks_start_from, clock_at, readable_hasher, stored};
 
@@ -18,6 +18,7 @@ type Service = AuthService<
     MockPasswordHasher,
     MockClock,
     MockSessionTokens,
+    MockPasswordVersions,
 >;
 
 fn service(
@@ -27,7 +28,15 @@ fn service(
     clock: MockClock,
     tokens: MockSessionTokens,
 ) -> Service {
-    AuthService::new(repo, attempts, hasher, clock, tokens)
+    // Only `identify` reads the versions; its own tests give them (identify_tests.rs).
+    AuthService::new(
+        repo,
+        attempts,
+        hasher,
+        clock,
+        tokens,
+        MockPasswordVersions::new(),
+    )
 }
 
 fn issuing_tokens() -> MockSessionTokens {
@@ -266,14 +275,14 @@ async fn a_malformed_email_is_bad_input_naming_the_field() {
     assert_eq!(errors.fields()[0].field, "email");
 }
 
-fn verifying(claims: Result<TokenClaims, TokenRejected>) -> MockSessionTokens {
+pub(super) fn verifying(claims: Result<TokenClaims, TokenRejected>) -> MockSessionTokens {
     let mut tokens = MockSessionTokens::new();
     tokens.expect_verify().returning(move |_, _| claims);
     tokens
 }
 
 /// A token issued at `issued`, under password version 1.
-fn claims(issued: i64) -> TokenClaims {
+pub(super) fn claims(issued: i64) -> TokenClaims {
     TokenClaims {
         user_id: UserId::try_new(1).expect("id"),
         issued_at: at(issued),

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::User;
+use domain::{User, UserId};
 
 use super::{AuthError, LoginError};
 use crate::users::ports::IssuedToken;
@@ -29,4 +29,12 @@ pub trait AuthUseCases: Send + Sync + 'static {
     /// [`AuthError::Unauthenticated`] when the token is invalid or expired, its user is gone, or the
     /// password changed after it was issued; unavailable or failing dependencies.
     async fn authenticate(&self, token: &str) -> Result<User, AuthError>;
+
+    /// Whose a session token is, when the caller needs the id alone (the guards). The same refusals as
+    /// [`Self::authenticate`], but the password version comes from
+    /// [`crate::users::ports::PasswordVersions`], which may answer from memory.
+    ///
+    /// # Errors
+    /// As [`Self::authenticate`].
+    async fn identify(&self, token: &str) -> Result<UserId, AuthError>;
 }

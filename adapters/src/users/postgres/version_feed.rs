@@ -1,0 +1,162 @@
+//! The change feed that keeps every process's [`VersionCache`] current on PostgreSQL: a trigger
+//! notifies `VERSION_CHANNEL` when a password version changes or a user is deleted
+//! (migration `20261203000001`), and each process listens.
+//!
+//! The cache is trusted only while the feed is heard. Every process sends a heartbeat on the channel
+//! every `HEARTBEAT`, so a live feed is heard at least that often; a lost connection withdraws trust
+//! at once, and silence (a connection the network dropped without a word) after `SILENCE`.
+
+use std::time::Duration;
+
+use domain::UserId;
+use tokio::task::JoinHandle;
+
+use crate::postgres::{PgStore, repository_error};
+use crate::users::password_versions::VersionCache;
+
+/// The channel the trigger notifies; its payload is the user's id, `*` for all users, or empty for a
+/// heartbeat.
+pub const VERSION_CHANNEL: &str = "jobber_auth_password_version";
+
+const HEARTBEAT: Duration = Duration::from_millis(500);
+/// How long the cache stays trusted after the last message heard: three heartbeats.
+pub const SILENCE: Duration = Duration::from_millis(1_500);
+/// The pause before listening again after the feed could not be set up.
+const RETRY: Duration = Duration::from_millis(250);
+
+/// Starts listening and beating. Both tasks end when the store is closed.
+pub fn spawn_version_feed(store: PgStore, cache: VersionCache) -> (JoinHandle<()>, JoinHandle<()>) {
+    let listening = tokio::spawn(listen(store.clone(), cache));
+    let beating = tokio::spawn(beat(store));
+    (listening, beating)
+}
+
+async fn listen(store: PgStore, cache: VersionCache) {
+    let mut listened_before = false;
+    while !store.is_closed() {
+        let mut listener = match store.listen(VERSION_CHANNEL).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                cache.distrust();
+                if !store.is_closed() {
+                    tracing::warn!(%error, "password version feed: cannot listen; guards read the store");
+                    tokio::time::sleep(RETRY).await;
+                }
+                continue;
+            }
+        };
+        loop {
+            match tokio::time::timeout(SILENCE, listener.try_recv()).await {
+                Ok(Ok(Some(notification))) => {
+                    if apply(&cache, notification.payload()) {
+                        let again = if listened_before { " again" } else { "" };
+                        tracing::info!(
+                            "password version feed: listening{again}; guards answer from memory"
+                        );
+                        listened_before = true;
+                    }
+                }
+                Ok(Ok(None)) => {
+                    // Lost; `try_recv` listens again on a new connection next time round.
+                    cache.distrust();
+                    tracing::warn!(
+                        "password version feed: connection lost; guards read the store until it is back"
+                    );
+                }
+                Ok(Err(error)) => {
+                    cache.distrust();
+                    if !store.is_closed() {
+                        tracing::warn!(%error, "password version feed failed; guards read the store until it is back");
+                        tokio::time::sleep(RETRY).await;
+                    }
+                    break;
+                }
+                Err(_silent) => {
+                    cache.distrust();
+                    tracing::warn!(
+                        silence = ?SILENCE,
+                        "password version feed: nothing heard; guards read the store until it is back"
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// What one notification means for the cache. Any message, a heartbeat included, proves the feed is
+/// listening; it is applied before trust is renewed, so that a change is never trusted away. Returns
+/// whether trust came back with it.
+fn apply(cache: &VersionCache, payload: &str) -> bool {
+    match payload {
+        "" => {}
+        "*" => cache.forget_all(),
+        id => match id.parse().ok().and_then(|n| UserId::try_new(n).ok()) {
+            Some(id) => cache.forget(id),
+            // Not ours to read: drop everything rather than guess.
+            None => cache.forget_all(),
+        },
+    }
+    cache.heard()
+}
+
+async fn beat(store: PgStore) {
+    let mut ticks = tokio::time::interval(HEARTBEAT);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !store.is_closed() {
+        ticks.tick().await;
+        let sent = store
+            .call(|pool| async move {
+                sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(VERSION_CHANNEL)
+                    .execute(pool)
+                    .await
+                    .map_err(repository_error)
+            })
+            .await;
+        if let Err(error) = sent {
+            // The listener hears the silence; this is only why.
+            tracing::debug!(error = %anyhow::Error::from(error), "password version heartbeat not sent");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::users::password_versions::Lookup;
+
+    fn id(n: i64) -> UserId {
+        UserId::try_new(n).expect("id")
+    }
+
+    fn filled(cache: &VersionCache, n: i64) {
+        let _ = cache.heard();
+        match cache.lookup(id(n)) {
+            Lookup::Miss(Some(ticket)) => cache.fill(id(n), 1, ticket),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_notification_forgets_its_user_alone_and_a_heartbeat_forgets_nothing() {
+        let cache = VersionCache::fed(SILENCE);
+        filled(&cache, 1);
+        filled(&cache, 2);
+        assert!(!apply(&cache, ""), "trust was there already");
+        assert_eq!(cache.len(), 2);
+        assert!(!apply(&cache, "1"));
+        assert_eq!(cache.lookup(id(2)), Lookup::Hit(1));
+        assert!(matches!(cache.lookup(id(1)), Lookup::Miss(Some(_))));
+    }
+
+    #[test]
+    fn a_truncation_or_a_payload_it_cannot_read_forgets_everyone() {
+        for payload in ["*", "x", "-3", "0"] {
+            let cache = VersionCache::fed(SILENCE);
+            filled(&cache, 1);
+            assert!(!apply(&cache, payload));
+            assert!(cache.is_empty(), "{payload}");
+        }
+    }
+}
