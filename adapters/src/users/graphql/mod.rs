@@ -5,6 +5,7 @@ mod check_slots;
 mod client_failures;
 mod errors;
 mod mutation;
+mod page;
 mod password_checks;
 mod query;
 mod session;

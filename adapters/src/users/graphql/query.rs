@@ -3,6 +3,7 @@ use domain::PageSize;
 
 use super::SharedQueries;
 use super::session::current_user;
+use super::page::UserPage;
 use super::types::User;
 use crate::graphql::{IntoGraphQlError, require_caller};
 
@@ -33,7 +34,7 @@ impl UsersQuery {
         ctx: &Context<'_>,
         #[graphql(default = 100)] first: Option<i32>,
         after: Option<ID>,
-    ) -> Result<Vec<User>> {
+    ) -> Result<UserPage> {
         require_caller(ctx).await?;
         // An explicit `first: null` means "the default", which is what the seed's clients expect.
         let first = first.map_or(i64::from(PageSize::DEFAULT), i64::from);
@@ -41,7 +42,7 @@ impl UsersQuery {
             .users(first, after.map(|id| id.0))
             .await
             .map_err(IntoGraphQlError::into_graphql_error)?;
-        Ok(users.into_iter().map(User).collect())
+        Ok(UserPage(users.into_iter().map(User).collect()))
     }
 
     /// The user with this id, or null. Needs a session.
