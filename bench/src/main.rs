@@ -31,6 +31,9 @@ struct Args {
     out: String,
     duration: Duration,
     warmup: Duration,
+    /// `AUTH_LOG_LEVEL` for the service: its own default, so that the access log is paid for as in
+    /// production.
+    log_level: String,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -40,6 +43,7 @@ fn args() -> anyhow::Result<Args> {
         out: "BENCHMARKS.md".to_owned(),
         duration: Duration::from_secs(15),
         warmup: Duration::from_secs(3),
+        log_level: "info".to_owned(),
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -52,11 +56,15 @@ fn args() -> anyhow::Result<Args> {
             "--out" => args.out = value,
             "--seconds" => args.duration = Duration::from_secs(value.parse()?),
             "--warmup-seconds" => args.warmup = Duration::from_secs(value.parse()?),
+            "--log-level" => args.log_level = value,
             other => bail!("unknown flag {other}"),
         }
     }
     if args.auth_bin.is_empty() || args.database_url.is_empty() {
-        bail!("usage: bench --auth-bin PATH --database-url URL [--out FILE] [--seconds N]");
+        bail!(
+            "usage: bench --auth-bin PATH --database-url URL [--out FILE] [--seconds N] \
+             [--warmup-seconds N] [--log-level LEVEL]"
+        );
     }
     Ok(args)
 }
@@ -79,6 +87,7 @@ fn main() -> anyhow::Result<()> {
             &args.auth_bin,
             &args.database_url,
             BCRYPT_COST,
+            &args.log_level,
         ))?;
         starts.push(service.ready_after);
         service.stop();
@@ -90,6 +99,7 @@ fn main() -> anyhow::Result<()> {
         &args.auth_bin,
         &args.database_url,
         BCRYPT_COST,
+        &args.log_level,
     ))?;
     std::thread::sleep(Duration::from_secs(1));
     report.idle_rss_kib = service.rss_kib()?;

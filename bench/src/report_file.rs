@@ -11,7 +11,8 @@ const END: &str = "<!-- bench:end -->";
 pub fn append(path: &str, args: &Args, table: &str) -> anyhow::Result<()> {
     let section = format!(
         "{START}\n## Latest run\n\n- date: {}\n- machine: {} cores, {}, {} GiB\n- commit: {}\n- command: `scripts/bench` \
-         ({} s per workload after {} s of warm-up)\n\n{table}\n{END}",
+         ({} s per workload after {} s of warm-up; the service logs at `{}`, its access log going to \
+         /dev/null)\n\n{table}\n{END}",
         run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         std::thread::available_parallelism().map_or(1, usize::from),
         cpu_model(),
@@ -19,6 +20,7 @@ pub fn append(path: &str, args: &Args, table: &str) -> anyhow::Result<()> {
         run("git", &["rev-parse", "--short", "HEAD"]),
         args.duration.as_secs(),
         args.warmup.as_secs(),
+        args.log_level,
     );
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let updated = match (existing.find(START), existing.find(END)) {

@@ -16,7 +16,12 @@ pub struct Service {
 const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 
 impl Service {
-    pub async fn start(bin: &str, database_url: &str, bcrypt_cost: u32) -> anyhow::Result<Self> {
+    pub async fn start(
+        bin: &str,
+        database_url: &str,
+        bcrypt_cost: u32,
+        log_level: &str,
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -27,7 +32,7 @@ impl Service {
             .env("AUTH_DATABASE_URL", database_url)
             .env("AUTH_JWT_SECRET", JWT_SECRET)
             .env("AUTH_BCRYPT_COST", bcrypt_cost.to_string())
-            .env("AUTH_LOG_LEVEL", "warn")
+            .env("AUTH_LOG_LEVEL", log_level)
             // The benchmark sends the same passwords at high rates on purpose.
             .env("AUTH_LOCKOUT_THRESHOLD", "1000")
             .stdout(Stdio::null())
