@@ -24,7 +24,8 @@ fn main() -> ExitCode {
                 Ok(settings) => settings,
                 Err(message) => return fail(&message, 2),
             };
-            telemetry::init(settings.log.log_format, &settings.log.log_level);
+            // Held to the end, so that the last lines, an error's included, are written before exit.
+            let _log_writer = telemetry::init(settings.log.log_format, &settings.log.log_level);
             match run(command, &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
