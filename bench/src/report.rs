@@ -89,7 +89,8 @@ impl Report {
                 "req/s",
                 self.pgbench_point,
                 "pgbench point select TPS",
-                0.25,
+                // Raised from 0.25 by the performance issue: about ten times the NestJS service.
+                0.30,
             ),
             ratio_row(
                 "users(first: 1000)",
