@@ -78,7 +78,11 @@ async fn every_selection_answers_as_the_general_list_does() {
     ] {
         let (page, list) = both(selection).await;
         assert_eq!(page, list, "{selection}");
-        assert_eq!(page.as_array().map(Vec::len), Some(3), "{selection}: {page}");
+        assert_eq!(
+            page.as_array().map(Vec::len),
+            Some(3),
+            "{selection}: {page}"
+        );
     }
 }
 

@@ -2,8 +2,8 @@ use async_graphql::{Context, ID, Object, Result};
 use domain::PageSize;
 
 use super::SharedQueries;
-use super::session::current_user;
 use super::page::UserPage;
+use super::session::current_user;
 use super::types::User;
 use crate::graphql::{IntoGraphQlError, require_caller};
 

@@ -21,8 +21,36 @@ pub const VERSION_CHANNEL: &str = "jobber_auth_password_version";
 const HEARTBEAT: Duration = Duration::from_millis(500);
 /// How long the cache stays trusted after the last message heard: three heartbeats.
 pub const SILENCE: Duration = Duration::from_millis(1_500);
-/// The pause before listening again after the feed could not be set up.
+/// The first pause before listening again after the feed failed; it doubles while the failures last.
 const RETRY: Duration = Duration::from_millis(250);
+const MAX_RETRY: Duration = Duration::from_secs(5);
+
+/// A run of failures to listen: one warning for the run, not one per attempt, and a growing pause, so
+/// that a database that is down for minutes neither floods the log nor is asked four times a second.
+struct Outage {
+    pause: Duration,
+    reported: bool,
+}
+
+impl Outage {
+    fn new() -> Self {
+        Self {
+            pause: RETRY,
+            reported: false,
+        }
+    }
+
+    async fn wait(&mut self, error: &sqlx::Error) {
+        if self.reported {
+            tracing::debug!(%error, "password version feed: still cannot listen");
+        } else {
+            tracing::warn!(%error, "password version feed: cannot listen; guards read the store until it is back");
+            self.reported = true;
+        }
+        tokio::time::sleep(self.pause).await;
+        self.pause = (self.pause * 2).min(MAX_RETRY);
+    }
+}
 
 /// Starts listening and beating. Both tasks end when the store is closed.
 pub fn spawn_version_feed(store: PgStore, cache: VersionCache) -> (JoinHandle<()>, JoinHandle<()>) {
@@ -33,14 +61,14 @@ pub fn spawn_version_feed(store: PgStore, cache: VersionCache) -> (JoinHandle<()
 
 async fn listen(store: PgStore, cache: VersionCache) {
     let mut listened_before = false;
+    let mut outage = Outage::new();
     while !store.is_closed() {
         let mut listener = match store.listen(VERSION_CHANNEL).await {
             Ok(listener) => listener,
             Err(error) => {
                 cache.distrust();
                 if !store.is_closed() {
-                    tracing::warn!(%error, "password version feed: cannot listen; guards read the store");
-                    tokio::time::sleep(RETRY).await;
+                    outage.wait(&error).await;
                 }
                 continue;
             }
@@ -54,6 +82,7 @@ async fn listen(store: PgStore, cache: VersionCache) {
                             "password version feed: listening{again}; guards answer from memory"
                         );
                         listened_before = true;
+                        outage = Outage::new();
                     }
                 }
                 Ok(Ok(None)) => {
@@ -66,8 +95,7 @@ async fn listen(store: PgStore, cache: VersionCache) {
                 Ok(Err(error)) => {
                     cache.distrust();
                     if !store.is_closed() {
-                        tracing::warn!(%error, "password version feed failed; guards read the store until it is back");
-                        tokio::time::sleep(RETRY).await;
+                        outage.wait(&error).await;
                     }
                     break;
                 }
