@@ -141,3 +141,27 @@ async fn a_deleted_user_and_an_emptied_table_are_forgotten() {
         .expect("emptied");
     forgotten_within(&replica, kept.id).await;
 }
+
+/// Heartbeats alone must not make the memory trusted: without the trigger no change would ever be
+/// announced (a database whose migrations were not applied yet).
+#[tokio::test]
+async fn without_the_trigger_the_feed_is_never_trusted() {
+    let db = TestDatabase::create().await;
+    sqlx::query("DROP TRIGGER users_password_version_changed ON users")
+        .execute(&db.pool)
+        .await
+        .expect("dropped");
+    let cache = VersionCache::fed(SILENCE);
+    spawn_version_feed(db.store(), cache.clone());
+    let probe = UserId::try_new(1).expect("id");
+    // Several heartbeats long.
+    let until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < until {
+        assert_eq!(
+            cache.lookup(probe),
+            Lookup::Miss(None),
+            "trusted without the trigger"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

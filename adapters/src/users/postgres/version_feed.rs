@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use domain::UserId;
+use sqlx::postgres::PgListener;
 use tokio::task::JoinHandle;
 
 use crate::postgres::{PgStore, repository_error};
@@ -40,11 +41,11 @@ impl Outage {
         }
     }
 
-    async fn wait(&mut self, error: &sqlx::Error) {
+    async fn wait(&mut self, reason: &(dyn std::fmt::Display + Sync)) {
         if self.reported {
-            tracing::debug!(%error, "password version feed: still cannot listen");
+            tracing::debug!(%reason, "password version feed: still not listening");
         } else {
-            tracing::warn!(%error, "password version feed: cannot listen; guards read the store until it is back");
+            tracing::warn!(%reason, "password version feed: not listening; guards read the store until it is back");
             self.reported = true;
         }
         tokio::time::sleep(self.pause).await;
@@ -63,12 +64,12 @@ async fn listen(store: PgStore, cache: VersionCache) {
     let mut listened_before = false;
     let mut outage = Outage::new();
     while !store.is_closed() {
-        let mut listener = match store.listen(VERSION_CHANNEL).await {
+        let mut listener = match listening(&store).await {
             Ok(listener) => listener,
-            Err(error) => {
+            Err(reason) => {
                 cache.distrust();
                 if !store.is_closed() {
-                    outage.wait(&error).await;
+                    outage.wait(&reason).await;
                 }
                 continue;
             }
@@ -86,11 +87,11 @@ async fn listen(store: PgStore, cache: VersionCache) {
                     }
                 }
                 Ok(Ok(None)) => {
-                    // Lost; `try_recv` listens again on a new connection next time round.
+                    // Lost. Listening again starts over, pause included: a connection that fails at
+                    // once each time must not spin.
                     cache.distrust();
-                    tracing::warn!(
-                        "password version feed: connection lost; guards read the store until it is back"
-                    );
+                    outage.wait(&"connection lost").await;
+                    break;
                 }
                 Ok(Err(error)) => {
                     cache.distrust();
@@ -109,6 +110,33 @@ async fn listen(store: PgStore, cache: VersionCache) {
                 }
             }
         }
+    }
+}
+
+/// A listener, once the trigger that feeds it is known to exist: without it (migrations not yet
+/// applied, as with `AUTH_RUN_MIGRATIONS=false` before `auth migrate`), the heartbeats alone would make
+/// the cache trusted while no change was ever announced.
+async fn listening(store: &PgStore) -> Result<PgListener, String> {
+    let listener = store
+        .listen(VERSION_CHANNEL)
+        .await
+        .map_err(|e| e.to_string())?;
+    let triggered: bool = store
+        .call(|pool| async move {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_trigger \
+                 WHERE tgname = 'users_password_version_changed' AND tgrelid = to_regclass('users'))",
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(repository_error)
+        })
+        .await
+        .map_err(|e| anyhow::Error::from(e).to_string())?;
+    if triggered {
+        Ok(listener)
+    } else {
+        Err("the trigger of migration 20261203000001 is missing: apply the migrations (`auth migrate`)".to_owned())
     }
 }
 
