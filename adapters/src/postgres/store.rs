@@ -22,6 +22,9 @@ use crate::deadline::within;
 /// connection the restart killed; the next one it gets is new.
 const READ_ATTEMPTS: usize = 3;
 
+/// How long shutdown waits for the listening connections to close.
+const LISTENING_CLOSE: Duration = Duration::from_secs(2);
+
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
@@ -119,7 +122,10 @@ impl PgStore {
 
     /// Closes every connection, so none is left open on the server after shutdown.
     pub async fn close(&self) {
-        tokio::join!(self.listening.close(), self.pool.close());
+        // A listener whose network was cut may hold its connection until TCP gives up; shutdown does
+        // not wait for it.
+        let listening = tokio::time::timeout(LISTENING_CLOSE, self.listening.close());
+        let (_, ()) = tokio::join!(listening, self.pool.close());
     }
 
     pub fn is_closed(&self) -> bool {

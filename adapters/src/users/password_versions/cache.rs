@@ -26,6 +26,8 @@ struct State {
     trusted_until: Option<Instant>,
     /// How long one message from the feed extends trust.
     grace: Duration,
+    /// Nothing is used or filled before this, whatever the feed says: see [`VersionCache::quiet_for`].
+    quiet_until: Option<Instant>,
 }
 
 /// What a lookup found: a version to use, or a ticket to fill the cache with what the store says.
@@ -55,6 +57,7 @@ impl VersionCache {
             epoch: 0,
             trusted_until,
             grace,
+            quiet_until: None,
         })))
     }
 
@@ -129,6 +132,16 @@ impl VersionCache {
         }
     }
 
+    /// A password write failed, and may still commit later (a statement whose call timed out can
+    /// finish on the server or on SQLite's worker thread): what a lookup reads meanwhile may be the
+    /// version it replaces. Forgets everything, and fills nothing for `span`.
+    pub fn quiet_for(&self, span: Duration) {
+        let mut state = self.state();
+        state.epoch += 1;
+        state.versions.clear();
+        state.quiet_until = Some(Instant::now() + span);
+    }
+
     pub fn len(&self) -> usize {
         self.state().versions.len()
     }
@@ -141,6 +154,7 @@ impl VersionCache {
 impl State {
     fn is_trusted(&self, now: Instant) -> bool {
         self.trusted_until.is_none_or(|until| now < until)
+            && self.quiet_until.is_none_or(|until| now >= until)
     }
 }
 

@@ -100,3 +100,18 @@ fn the_cache_never_grows_past_its_bound() {
     }
     assert!(cache.len() <= MAX_ENTRIES, "{}", cache.len());
 }
+
+#[test]
+fn after_a_failed_write_nothing_is_used_or_filled_for_a_while() {
+    let cache = VersionCache::in_process();
+    let t = ticket(&cache, id(1));
+    cache.fill(id(1), 2, t);
+    cache.quiet_for(Duration::from_millis(40));
+    assert_eq!(cache.lookup(id(1)), Lookup::Miss(None));
+    cache.fill(id(1), 2, t);
+    assert!(cache.is_empty());
+    std::thread::sleep(Duration::from_millis(60));
+    let t = ticket(&cache, id(1));
+    cache.fill(id(1), 3, t);
+    assert_eq!(cache.lookup(id(1)), Lookup::Hit(3));
+}

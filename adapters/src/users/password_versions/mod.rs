@@ -44,6 +44,10 @@ impl<S: PasswordVersions> PasswordVersions for CachedPasswordVersions<S> {
     }
 }
 
+/// How long after a failed password write the cache stays out of use: longer than a statement the
+/// write gave up on can still take to commit (the statement timeout, or SQLite's busy timeout).
+const LATE_COMMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The repository, forgetting a user's cached version once their password change is committed, so that
 /// the process that made the change refuses older tokens at once.
 #[derive(Debug, Clone)]
@@ -91,8 +95,11 @@ impl<R: UserRepository> UserRepository for ForgetOnChange<R> {
             .repository
             .replace_password_hash(id, expected, new, at)
             .await;
-        // Forgotten whatever the outcome: a call that timed out may still have committed.
-        self.cache.forget(id);
+        match &outcome {
+            Ok(_) => self.cache.forget(id),
+            // A call that failed, by its deadline say, may still commit after this returns.
+            Err(_) => self.cache.quiet_for(LATE_COMMIT),
+        }
         outcome
     }
 

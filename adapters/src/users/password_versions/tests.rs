@@ -115,3 +115,25 @@ async fn a_rehash_forgets_nothing() {
     );
     versions.current(id(1)).await.expect("read");
 }
+
+#[tokio::test]
+async fn a_password_write_that_fails_keeps_the_cache_out_of_use() {
+    let cache = VersionCache::in_process();
+    // Read once before the failed write, and twice after it: nothing is remembered meanwhile.
+    let versions = CachedPasswordVersions::new(store_answering(Some(2), 3), cache.clone());
+    let mut inner = MockUserRepository::new();
+    inner
+        .expect_replace_password_hash()
+        .returning(|_, _, _, _| Err(RepositoryError::Unavailable(anyhow::anyhow!("timed out"))));
+    let repository = ForgetOnChange::new(inner, cache);
+    versions.current(id(1)).await.expect("read");
+    let hash = PasswordHash::new("h".to_owned());
+    assert!(
+        repository
+            .replace_password_hash(id(1), &hash, &hash, Utc::now())
+            .await
+            .is_err()
+    );
+    versions.current(id(1)).await.expect("read");
+    versions.current(id(1)).await.expect("read");
+}
