@@ -10,7 +10,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use application::ports::RepositoryError;
-use sqlx::PgPool;
+use sqlx::{Connection, PgPool};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use super::MIGRATOR;
@@ -107,9 +107,22 @@ impl PgStore {
     /// # Errors
     /// When the database cannot be reached or a migration fails.
     pub async fn migrate(&self) -> anyhow::Result<u64> {
+        // Replicas started together migrate together: sqlx's own lock lets one apply and the rest find
+        // nothing pending, but each would count from before it waited and report every migration as
+        // its own. This lock, held around the count and the run, makes the count each replica's own.
+        // It is held on a connection of its own, outside the pool, which may have a single place.
+        let mut lock = sqlx::PgConnection::connect_with(&self.pool.connect_options()).await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(COUNT_LOCK)
+            .execute(&mut lock)
+            .await?;
         let before = applied_migrations(&self.pool).await;
-        MIGRATOR.run(&self.pool).await?;
-        Ok(applied_migrations(&self.pool).await.saturating_sub(before))
+        let outcome = MIGRATOR.run(&self.pool).await;
+        let after = applied_migrations(&self.pool).await;
+        // Closing the session releases the lock.
+        lock.close().await?;
+        outcome?;
+        Ok(after.saturating_sub(before))
     }
 
     /// Whether the database answers a trivial query within `timeout`.
@@ -132,6 +145,10 @@ impl PgStore {
         self.pool.is_closed()
     }
 }
+
+/// The advisory lock [`PgStore::migrate`] holds while it counts: any key of ours, apart from the one
+/// sqlx derives from the database's name.
+const COUNT_LOCK: i64 = 0x6a6f_6262_6572; // "jobber"
 
 /// Migrations sqlx records as applied; none before the first run, when its table does not exist yet.
 /// Only a log line depends on it, so a failed count reads as none.
