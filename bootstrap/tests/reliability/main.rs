@@ -7,4 +7,5 @@ mod cluster;
 mod faults;
 mod invariants;
 mod lifecycle;
+mod replicas;
 mod revocation;
