@@ -10,8 +10,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use application::ports::RepositoryError;
-use sqlx::{Connection, PgPool};
 use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::{Connection, PgPool};
 
 use super::MIGRATOR;
 use super::errors::{is_connection_lost, repository_error};
