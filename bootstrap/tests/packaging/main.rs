@@ -13,7 +13,6 @@ mod dockerfile;
 mod dockerfile_model;
 mod dockerignore;
 mod interpolation;
-mod kubernetes;
 mod settings_docs;
 mod support;
 mod versions;

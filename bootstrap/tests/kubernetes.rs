@@ -1,6 +1,14 @@
 //! deploy/kubernetes: every overlay, rendered by kubectl's built-in kustomize as `kubectl apply -k`
 //! would, holds the pieces a production rollout needs, locked down, with an environment the
 //! service's real configuration loader accepts. Schema validation is `scripts/lint-packaging`'s.
+//!
+//! A test target of its own, beside the packaging tests rather than among them: those are shared with
+//! every generated service, which has no manifests.
+
+// The packaging tests' loader and paths; this target uses a part of them.
+#[allow(dead_code)]
+#[path = "packaging/support.rs"]
+mod support;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -8,7 +16,7 @@ use std::process::Command;
 use serde::Deserialize;
 use serde_norway::Value as Yaml;
 
-use crate::support::{load_settings, root};
+use support::{load_settings, root};
 
 const OVERLAYS: &[&str] = &["development", "production"];
 /// What a secretKeyRef stands for when the environment is fed to the loader.
