@@ -1,16 +1,31 @@
-//! The deadline both stores put on every call.
+//! The deadline both stores put on every call, and what is observed of each: a span, so that a trace
+//! shows the call under the request that made it, and its duration in `db_call_duration_seconds`, which
+//! includes any wait for a free connection.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use application::ports::RepositoryError;
+use tracing::Instrument;
+
+pub const CALL_DURATION: &str = "db_call_duration_seconds";
 
 /// `call`'s outcome, or [`RepositoryError::Unavailable`] if it has not finished within `limit`.
 pub(crate) async fn within<T, E: From<RepositoryError>>(
     limit: Duration,
     call: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
-    tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(limit, call)
+        .instrument(tracing::debug_span!("store call"))
+        .await;
+    let label = match &outcome {
+        Ok(Ok(_)) => "ok",
+        Ok(Err(_)) => "error",
+        Err(_) => "timeout",
+    };
+    metrics::histogram!(CALL_DURATION, "outcome" => label).record(started.elapsed());
+    outcome.unwrap_or_else(|_| {
         Err(RepositoryError::Unavailable(anyhow::anyhow!(
             "the store did not answer within {limit:?}"
         ))

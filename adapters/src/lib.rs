@@ -5,7 +5,8 @@
 //! - [`graphql`]: the schema builder, its abuse limits, the caller a session proves, and the error codes;
 //! - [`http`]: the axum router: `/graphql` (with GraphiQL and its files under `/graphiql/`), `/api/health`
 //!   and `/api/ready`;
-//! - [`clock`]: `Clock` on the system clock.
+//! - [`clock`]: `Clock` on the system clock;
+//! - [`pool_usage`]: how a store's connections are used, for `/metrics`.
 //!
 //! Then one folder per module, here only [`users`] (its repositories, bcrypt, JWT, its GraphQL and
 //! `/api/authenticate`), and [`schema`], which merges every module's root fields.
@@ -16,6 +17,7 @@ pub mod clock;
 mod deadline;
 pub mod graphql;
 pub mod http;
+pub mod pool_usage;
 pub mod postgres;
 pub mod schema;
 pub mod sqlite;

@@ -5,6 +5,7 @@
 
 pub mod cli;
 mod duration;
+pub mod metrics;
 mod postgres_prepare;
 pub mod service;
 pub mod settings;

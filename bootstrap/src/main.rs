@@ -24,8 +24,13 @@ fn main() -> ExitCode {
                 Ok(settings) => settings,
                 Err(message) => return fail(&message, 2),
             };
-            // Held to the end, so that the last lines, an error's included, are written before exit.
-            let _log_writer = telemetry::init(settings.log.log_format, &settings.log.log_level);
+            // Held to the end, so that the last lines, an error's included, are written before exit,
+            // and the last spans are sent.
+            let _telemetry = match telemetry::init(settings.log.log_format, &settings.log.log_level)
+            {
+                Ok(telemetry) => telemetry,
+                Err(message) => return fail(&message, 2),
+            };
             match run(command, &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {

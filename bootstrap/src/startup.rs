@@ -5,14 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::graphql::{SchemaModule, SchemaSettings, SharedIdentity, build_schema};
-use adapters::http::{ConnectionLimits, HttpSettings, router, serve};
+use adapters::http::{ConnectionLimits, HttpSettings, Observe, router, serve};
 use adapters::schema::{Mutation, Query};
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::metrics::MetricsListener;
 use crate::store::{Migrations, Store};
-use crate::{Settings, service};
+use crate::{Settings, service, telemetry};
 
 /// What the service's modules give the server: who answers "who is calling", each module's part of
 /// the schema, and any HTTP routes of their own.
@@ -25,6 +26,7 @@ pub struct Wiring {
 /// A built, bound service: `build` does everything that can fail at start, so `run_*` only serves.
 pub struct Application {
     listener: TcpListener,
+    metrics: Option<MetricsListener>,
     router: Router,
     store: Store,
     shutdown_grace: Duration,
@@ -58,6 +60,10 @@ impl Application {
             routes,
         } = service::wire(&store, settings)?;
         let server = &settings.server;
+        let metrics = match server.metrics_addr {
+            Some(addr) => Some(MetricsListener::bind(addr).await?),
+            None => None,
+        };
         let schema = build_schema(
             SchemaSettings {
                 introspection: server.introspection,
@@ -70,6 +76,10 @@ impl Application {
             trusted_proxies: settings.trusted_proxies().map_err(anyhow::Error::msg)?,
             body_limit: server.body_limit_bytes,
             body_read_timeout: Duration::from_millis(server.body_read_timeout_ms),
+            observe: Observe {
+                metrics: metrics.is_some(),
+                traces: telemetry::traces_enabled(),
+            },
         };
         let router = router(schema, routes, Arc::new(store.clone()), http);
         let listener = TcpListener::bind((server.host, server.port))
@@ -77,6 +87,7 @@ impl Application {
             .map_err(|e| listen_error(&e, server.host, server.port))?;
         Ok(Self {
             listener,
+            metrics,
             router,
             store,
             shutdown_grace: settings.shutdown_grace(),
@@ -86,6 +97,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map_or(0, |a| a.port())
+    }
+
+    /// The port `/metrics` is served on, when it is.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(MetricsListener::port)
     }
 
     /// Serves until SIGINT or SIGTERM, then drains.
@@ -107,6 +123,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let Self {
             listener,
+            metrics,
             router,
             store,
             shutdown_grace,
@@ -116,6 +133,14 @@ impl Application {
         let url = format!("http://{}/graphql", reachable(addr));
         tracing::info!(%addr, "serving GraphQL at {url}");
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        // Scrapes go on while requests drain, so the drain itself can be watched; they end with the server.
+        let (served_tx, served_rx) = tokio::sync::watch::channel(false);
+        let metrics = metrics.map(|metrics| {
+            let mut served = served_rx;
+            tokio::spawn(metrics.serve(store.clone(), limits, async move {
+                let _ = served.wait_for(|served| *served).await;
+            }))
+        });
         let server = serve(listener, router, limits, async move {
             signal.await;
             tracing::info!("shutdown requested; finishing in-flight requests");
@@ -128,6 +153,14 @@ impl Application {
         tokio::select! {
             result = server => result.context("the HTTP server failed")?,
             () = deadline => tracing::warn!("grace period elapsed with requests still in flight; stopping anyway"),
+        }
+        let _ = served_tx.send(true);
+        if let Some(metrics) = metrics {
+            match metrics.await {
+                Ok(Err(error)) => tracing::warn!(%error, "the metrics server failed"),
+                Err(error) => tracing::warn!(%error, "the metrics server stopped abnormally"),
+                Ok(Ok(())) => {}
+            }
         }
         store.close().await;
         tracing::info!("stopped");

@@ -3,6 +3,7 @@
 //! its repositories by the variant, and the application sees only ports.
 
 use adapters::http::{READINESS_TIMEOUT, ReadinessProbe};
+use adapters::pool_usage::PoolUsage;
 use adapters::postgres::{PgStore, connect_lazy};
 use adapters::sqlite::SqliteStore;
 use anyhow::Context;
@@ -70,6 +71,14 @@ impl Store {
                 }
                 Ok(Self::Sqlite(store))
             }
+        }
+    }
+
+    /// How the store's connections are used right now.
+    pub fn pool_usage(&self) -> PoolUsage {
+        match self {
+            Self::Postgres(pg, _) => pg.pool_usage(),
+            Self::Sqlite(store) => store.pool_usage(),
         }
     }
 

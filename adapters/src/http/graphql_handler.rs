@@ -1,6 +1,8 @@
 //! `/graphql` over HTTP, written out rather than taken from async-graphql-axum so each refusal is explicit:
 //! one operation per request, JSON bodies only, a size cap, and no mutations over GET.
 
+use std::time::Instant;
+
 use async_graphql::Executor;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Bytes;
@@ -14,8 +16,10 @@ use super::client_address::ClientAddress;
 use super::credentials::session_token;
 use super::graphiql;
 use super::media_type::Media;
+use super::operation_metrics::{self, Operation};
 use super::problem::problem;
 use crate::graphql::RequestCredentials;
+use tracing::Instrument;
 
 pub(super) async fn post<E: Executor>(
     State(state): State<AppState<E>>,
@@ -140,13 +144,33 @@ async fn execute<E: Executor>(
     state: &AppState<E>,
     client: ClientAddress,
     headers: &HeaderMap,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> Response {
+    let observed = state.observe.metrics || state.observe.traces;
+    // Parsed here only to be observed; the executor reuses the parsed document, so it is not parsed twice.
+    let operation = if observed {
+        let name = request.operation_name.clone();
+        request.parsed_query().map_or_else(
+            |_| Operation::unknown(),
+            |doc| Operation::of(doc, name.as_deref()),
+        )
+    } else {
+        Operation::unknown()
+    };
     let request = request
         .data(RequestCredentials::new(session_token(headers)))
         .data(client);
     let media = Media::negotiate(headers);
-    let mut response = state.schema.execute(request).await;
+    let span = tracing::debug_span!(
+        "graphql operation",
+        otel.name = format!("{} {}", operation.kind, operation.field.as_deref().unwrap_or("")).trim_end(),
+        graphql.operation.type = operation.kind,
+    );
+    let started = Instant::now();
+    let mut response = state.schema.execute(request).instrument(span).await;
+    if state.observe.metrics {
+        operation_metrics::record(&operation, &response, started.elapsed());
+    }
     let set_by_resolvers = std::mem::take(&mut response.http_headers);
     let mut http = media.answer(&response);
     http.headers_mut().extend(set_by_resolvers);

@@ -12,11 +12,13 @@ mod graphiql;
 mod graphql_handler;
 mod health;
 mod media_type;
+mod operation_metrics;
 mod problem;
 mod request_id;
 mod server;
 #[cfg(test)]
 mod tests;
+mod trace_context;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +63,18 @@ pub struct HttpSettings {
     pub body_limit: usize,
     /// From the end of the request head until the whole body is in.
     pub body_read_timeout: Duration,
+    pub observe: Observe,
+}
+
+/// What the service records of its requests beyond the log. Both cost a little per request, so they
+/// are off unless an operator asks for them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Observe {
+    /// Operation metrics for `/metrics` (the recorder is installed by whoever serves them).
+    pub metrics: bool,
+    /// OpenTelemetry spans: the request joins the caller's trace (`traceparent`) and its log lines
+    /// carry the trace id.
+    pub traces: bool,
 }
 
 #[derive(Clone)]
@@ -68,6 +82,7 @@ pub(crate) struct AppState<E> {
     schema: E,
     readiness: Arc<dyn ReadinessProbe>,
     graphiql: bool,
+    observe: Observe,
 }
 
 /// The service's router: the shared routes on `schema`, `routes` of the modules beside them, and the
@@ -82,8 +97,10 @@ pub fn router<E: Executor>(
         schema,
         readiness,
         graphiql: settings.graphiql,
+        observe: settings.observe,
     };
     let request_id = request_id::REQUEST_ID;
+    let traces = settings.observe.traces;
     Router::new()
         .route(
             "/graphql",
@@ -128,7 +145,7 @@ pub fn router<E: Executor>(
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(request_span)
+                .make_span_with(move |request: &Request<_>| request_span(request, traces))
                 .on_response(
                     DefaultOnResponse::new()
                         .level(Level::INFO)
@@ -145,13 +162,23 @@ pub fn router<E: Executor>(
 
 /// Only the path is recorded: a query string may carry a GraphQL document, and documents may carry
 /// secrets as literals.
-fn request_span<B>(request: &Request<B>) -> tracing::Span {
+fn request_span<B>(request: &Request<B>, traces: bool) -> tracing::Span {
     let request_id = request
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id,
+        trace_id = tracing::field::Empty,
+    );
+    if traces {
+        trace_context::join(&span, request.headers());
+    }
+    span
 }
 
 /// How long `/api/ready` waits for the database before calling it down.

@@ -57,6 +57,7 @@ fn app_behind(graphiql: bool, trusted_proxies: TrustedProxies) -> Router {
         trusted_proxies,
         body_limit: 1024,
         body_read_timeout: std::time::Duration::from_secs(5),
+        observe: super::Observe::default(),
     };
     router(schema, Router::new(), Arc::new(Up), settings)
 }

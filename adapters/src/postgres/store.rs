@@ -16,6 +16,7 @@ use sqlx::{Connection, PgPool};
 use super::MIGRATOR;
 use super::errors::{is_connection_lost, repository_error};
 use crate::deadline::within;
+use crate::pool_usage::PoolUsage;
 
 /// How often a read meets a dead connection before it reports the store unavailable. The pool pings
 /// only connections that sat idle (`pool.rs`), so after a database restart a read may be handed a
@@ -142,6 +143,11 @@ impl PgStore {
         // not wait for it.
         let listening = tokio::time::timeout(LISTENING_CLOSE, self.listening.close());
         let (_, ()) = tokio::join!(listening, self.pool.close());
+    }
+
+    /// The statement pool's connections; the listening ones are not counted, being never shared.
+    pub fn pool_usage(&self) -> PoolUsage {
+        PoolUsage::of(&self.pool)
     }
 
     pub fn is_closed(&self) -> bool {

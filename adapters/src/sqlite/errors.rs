@@ -5,6 +5,10 @@ use application::ports::RepositoryError;
 /// A failed statement as the ports report it: unavailable when the file cannot serve right now,
 /// unexpected otherwise.
 pub fn repository_error(error: sqlx::Error) -> RepositoryError {
+    if matches!(error, sqlx::Error::PoolTimedOut) {
+        // Every connection stayed busy for the whole acquire timeout: the pool is too small for the load.
+        metrics::counter!("db_pool_acquire_timeouts_total").increment(1);
+    }
     if is_unavailable(&error) {
         RepositoryError::Unavailable(error.into())
     } else {

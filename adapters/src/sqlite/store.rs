@@ -9,6 +9,7 @@ use sqlx::{ConnectOptions, SqlitePool};
 
 use super::MIGRATOR;
 use crate::deadline::within;
+use crate::pool_usage::PoolUsage;
 
 #[derive(Debug, Clone)]
 pub struct SqliteSettings {
@@ -86,6 +87,11 @@ impl SqliteStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The readers' and the writer's connections together.
+    pub fn pool_usage(&self) -> PoolUsage {
+        PoolUsage::of(&self.read) + PoolUsage::of(&self.write)
     }
 
     /// Runs one call that only reads, on the readers' pool, with the deadline.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use application::ports::RepositoryError;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use domain::{FailedAttempts, Refusal, UserId};
+use domain::{FailedAttempts, LockoutPolicy, Refusal, UserId};
 use tokio::time::Instant;
 
 /// Both stores keep microseconds; an admission must return the record a later read gives.
@@ -37,6 +37,33 @@ pub(crate) fn stored_count<T: TryFrom<u32>>(count: u32) -> Result<T, RepositoryE
 /// This process's waiters for busy accounts, queued per account: only the first asks the store, the
 /// rest wait their turn in order. So a burst on one account costs the store one question per replica
 /// at a time, not one per waiter, and the check that has waited longest goes next.
+/// Password checks refused unmade, by why: `locked` or `busy`.
+const REFUSED: &str = "password_checks_refused_total";
+/// Accounts that a failed check locked.
+const LOCKOUTS: &str = "account_lockouts_total";
+
+/// `record` resolved with a check's outcome, and whether that began a lock.
+pub(crate) fn resolve(
+    record: FailedAttempts,
+    verified: bool,
+    now: DateTime<Utc>,
+    policy: &LockoutPolicy,
+) -> (FailedAttempts, bool) {
+    let resolved = record.resolve(verified, now, policy);
+    (
+        resolved,
+        !record.is_locked_at(now) && resolved.is_locked_at(now),
+    )
+}
+
+/// Counts a lock once the resolution that began it has been stored.
+pub(crate) fn count_lockout(began: Result<bool, RepositoryError>) -> Result<(), RepositoryError> {
+    if began? {
+        metrics::counter!(LOCKOUTS).increment(1);
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct BusyAccounts {
     queues: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -47,6 +74,27 @@ impl BusyAccounts {
     /// pauses from a few milliseconds to a twentieth of a second (a bcrypt check takes tens to hundreds),
     /// until it is not busy or `wait` would run out.
     pub(crate) async fn admit<F, Fut>(
+        &self,
+        id: UserId,
+        wait: Duration,
+        admit: F,
+    ) -> Result<Result<FailedAttempts, Refusal>, RepositoryError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Result<FailedAttempts, Refusal>, RepositoryError>>,
+    {
+        let outcome = self.admit_waiting(id, wait, admit).await;
+        if let Ok(Err(refusal)) = &outcome {
+            let reason = match refusal {
+                Refusal::Locked(_) => "locked",
+                Refusal::Busy => "busy",
+            };
+            metrics::counter!(REFUSED, "reason" => reason).increment(1);
+        }
+        outcome
+    }
+
+    async fn admit_waiting<F, Fut>(
         &self,
         id: UserId,
         wait: Duration,

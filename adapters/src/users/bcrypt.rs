@@ -72,7 +72,7 @@ impl BcryptHasher {
         self.dummy
             .get_or_try_init(|| async {
                 let cost = self.cost;
-                self.run_blocking(move || {
+                self.run_blocking("hash", move || {
                     bcrypt::hash("no account has this password", cost)
                         .map(PasswordHash::new)
                         .map_err(|e| HashError::Unexpected(e.into()))
@@ -100,32 +100,77 @@ impl BcryptHasher {
         self.recent_nanos.store(new, Ordering::Relaxed);
     }
 
-    async fn run_blocking<T, F>(&self, work: F) -> Result<T, HashError>
+    async fn run_blocking<T, F>(&self, operation: &'static str, work: F) -> Result<T, HashError>
     where
         F: FnOnce() -> Result<T, HashError> + Send + 'static,
         T: Send + 'static,
     {
         let started = Instant::now();
-        let outcome = self.run_blocking_untimed(work).await;
+        let outcome = self.run_blocking_untimed(operation, work).await;
         self.record_time(started.elapsed());
         outcome
     }
 
-    async fn run_blocking_untimed<T, F>(&self, work: F) -> Result<T, HashError>
+    async fn run_blocking_untimed<T, F>(
+        &self,
+        operation: &'static str,
+        work: F,
+    ) -> Result<T, HashError>
     where
         F: FnOnce() -> Result<T, HashError> + Send + 'static,
         T: Send + 'static,
     {
+        let waiting = Counted::new(WAITING);
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|e| HashError::Unexpected(e.into()))?;
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || span.in_scope(work))
-            .in_current_span()
-            .await
-            .map_err(|e| HashError::Unexpected(e.into()))?
+        drop(waiting);
+        let _running = Counted::new(IN_FLIGHT);
+        let span = tracing::debug_span!("bcrypt", otel.name = operation_name(operation), operation);
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let started = Instant::now();
+            let outcome = work();
+            metrics::histogram!(DURATION, "operation" => operation).record(started.elapsed());
+            outcome
+        })
+        .in_current_span()
+        .await
+        .map_err(|e| HashError::Unexpected(e.into()))?
+    }
+}
+
+/// Runs waiting for a place, and running, now; a run that is cancelled leaves both, as it leaves the
+/// queue.
+const WAITING: &str = "bcrypt_runs_waiting";
+const IN_FLIGHT: &str = "bcrypt_runs_in_flight";
+/// How long bcrypt itself took, on its thread, without the wait for a place.
+const DURATION: &str = "bcrypt_duration_seconds";
+
+fn operation_name(operation: &'static str) -> &'static str {
+    if operation == "hash" {
+        "bcrypt hash"
+    } else {
+        "bcrypt verify"
+    }
+}
+
+/// One unit of a gauge for as long as it lives.
+struct Counted(metrics::Gauge);
+
+impl Counted {
+    fn new(name: &'static str) -> Self {
+        let gauge = metrics::gauge!(name);
+        gauge.increment(1.0);
+        Self(gauge)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.decrement(1.0);
     }
 }
 
@@ -134,7 +179,7 @@ impl PasswordHasher for BcryptHasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let password = password.clone();
         let cost = self.cost;
-        self.run_blocking(move || {
+        self.run_blocking("hash", move || {
             // The non-truncating variant is a second line of defence behind the domain's 71-byte rule.
             bcrypt::non_truncating_hash(password.expose(), cost)
                 .map(PasswordHash::new)
@@ -146,7 +191,7 @@ impl PasswordHasher for BcryptHasher {
     async fn verify(&self, password: &Password, hash: &PasswordHash) -> Result<bool, HashError> {
         let password = password.clone();
         let hash = hash.clone();
-        self.run_blocking(move || {
+        self.run_blocking("verify", move || {
             bcrypt::verify(password.expose(), hash.expose())
                 .map_err(|e| HashError::MalformedHash(e.into()))
         })

@@ -10,7 +10,7 @@
 mod messages;
 mod sections;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -95,6 +95,8 @@ pub struct ServerSettings {
     /// `<PREFIX>TRUSTED_PROXIES`: addresses and networks, comma-separated, whose `X-Forwarded-For`
     /// names the client; empty trusts none.
     pub trusted_proxies: String,
+    /// `<PREFIX>METRICS_ADDR`: `host:port` to serve `/metrics` on, apart from the API; unset serves none.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Default for ServerSettings {
@@ -115,6 +117,9 @@ impl Default for ServerSettings {
             max_connections_per_client: 256,
             // Trusting a header nobody vouches for would let every client pick its own address.
             trusted_proxies: String::new(),
+            // A scrape port is a choice of the deployment's: two services on one machine would fight over
+            // any default.
+            metrics_addr: None,
         }
     }
 }

@@ -26,6 +26,8 @@ pub enum TestStore {
 
 pub struct TestApp {
     pub address: String,
+    /// `/metrics`, when the settings serve it.
+    pub metrics: Option<String>,
     pub store: TestStore,
     pub client: reqwest::Client,
     /// Sent as a bearer token with every `graphql` call once `sign_in` has run.
@@ -48,6 +50,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf) -> Sett
             body_read_timeout_ms: 20_000,
             max_connections_per_client: 256,
             trusted_proxies: String::new(),
+            metrics_addr: None,
         },
         database: DatabaseSettings {
             database_url: database_url.map(Into::into),
@@ -136,12 +139,16 @@ impl TestApp {
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}/metrics"));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
         Self {
             address,
+            metrics,
             store,
             client: reqwest::Client::new(),
             session: std::sync::Mutex::new(None),

@@ -10,6 +10,7 @@ mod helpers;
 mod hostile_input;
 mod http_rules;
 mod lifecycle;
+mod metrics;
 mod overload;
 mod rehash;
 mod revocation_race;

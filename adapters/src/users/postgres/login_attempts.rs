@@ -13,7 +13,7 @@ use domain::{FailedAttempts, LockoutPolicy, Refusal, UserId};
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
 use crate::postgres::{PgStore, repository_error};
-use crate::users::attempts::{BusyAccounts, failure_count, stored_count};
+use crate::users::attempts::{self, BusyAccounts, failure_count, stored_count};
 
 #[derive(Debug, Clone)]
 pub struct PgLoginAttempts {
@@ -137,15 +137,19 @@ impl LoginAttempts for PgLoginAttempts {
         verified: bool,
         policy: &LockoutPolicy,
     ) -> Result<(), RepositoryError> {
-        self.store
+        let began_lock = self
+            .store
             .call(|pool| async move {
                 let mut tx = pool.begin().await.map_err(repository_error)?;
                 lock_account(&mut tx, id).await?;
                 let (now, record) = read(&mut *tx, id).await?;
-                store(&mut tx, id, &record.resolve(verified, now, policy)).await?;
-                tx.commit().await.map_err(repository_error)
+                let (resolved, began_lock) = attempts::resolve(record, verified, now, policy);
+                store(&mut tx, id, &resolved).await?;
+                tx.commit().await.map_err(repository_error)?;
+                Ok(began_lock)
             })
-            .await
+            .await;
+        attempts::count_lockout(began_lock)
     }
 }
 

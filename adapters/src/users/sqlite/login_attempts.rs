@@ -13,7 +13,7 @@ use sqlx::{Sqlite, SqliteExecutor, SqlitePool, Transaction};
 
 use super::{micros, timestamp};
 use crate::sqlite::{SqliteStore, repository_error};
-use crate::users::attempts::{BusyAccounts, failure_count, stored_count, to_micros};
+use crate::users::attempts::{self, BusyAccounts, failure_count, stored_count, to_micros};
 
 #[derive(Debug, Clone)]
 pub struct SqliteLoginAttempts {
@@ -131,14 +131,18 @@ impl LoginAttempts for SqliteLoginAttempts {
         verified: bool,
         policy: &LockoutPolicy,
     ) -> Result<(), RepositoryError> {
-        self.store
+        let began_lock = self
+            .store
             .write(|pool| async move {
                 let mut tx = begin(pool).await?;
                 let record = read(&mut *tx, id).await?;
-                store(&mut tx, id, &record.resolve(verified, now(), policy)).await?;
-                tx.commit().await.map_err(repository_error)
+                let (resolved, began_lock) = attempts::resolve(record, verified, now(), policy);
+                store(&mut tx, id, &resolved).await?;
+                tx.commit().await.map_err(repository_error)?;
+                Ok(began_lock)
             })
-            .await
+            .await;
+        attempts::count_lockout(began_lock)
     }
 }
 

@@ -7,7 +7,8 @@
 //! - [`http`]: the axum router: `/graphql` (with GraphiQL and its files under `/graphiql/`), `/api/health`
 //!   and `/api/ready`;
 //! - [`auth_service`]: who is calling, asked of the auth service;
-//! - [`clock`]: `Clock` on the system clock.
+//! - [`clock`]: `Clock` on the system clock;
+//! - [`pool_usage`]: how a store's connections are used, for `/metrics`.
 //!
 //! Then one folder per module, here only [`{{ plural.snake }}`] (its repositories and its GraphQL),
 //! and [`schema`], which merges every module's root fields.
@@ -19,6 +20,7 @@ pub mod clock;
 mod deadline;
 pub mod graphql;
 pub mod http;
+pub mod pool_usage;
 pub mod postgres;
 pub mod schema;
 pub mod sqlite;

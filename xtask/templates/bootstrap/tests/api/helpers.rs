@@ -178,6 +178,7 @@ pub fn test_settings(database_url: Option<String>, sqlite_path: PathBuf, auth_ur
             body_read_timeout_ms: 20_000,
             max_connections_per_client: 256,
             trusted_proxies: String::new(),
+            metrics_addr: None,
         },
         database: DatabaseSettings {
             database_url: database_url.map(Into::into),
