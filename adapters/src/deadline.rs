@@ -16,9 +16,14 @@ pub(crate) async fn within<T, E: From<RepositoryError>>(
     call: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
     let started = Instant::now();
-    let outcome = tokio::time::timeout(limit, call)
-        .instrument(tracing::debug_span!("store call"))
-        .await;
+    // Only under a span (a request's): a background task's calls, a heartbeat twice a second, would
+    // each be a trace of its own and bury the requests' traces.
+    let span = if tracing::Span::current().is_none() {
+        tracing::Span::none()
+    } else {
+        tracing::debug_span!("store call")
+    };
+    let outcome = tokio::time::timeout(limit, call).instrument(span).await;
     let label = match &outcome {
         Ok(Ok(_)) => "ok",
         Ok(Err(_)) => "error",

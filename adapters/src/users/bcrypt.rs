@@ -128,7 +128,12 @@ impl BcryptHasher {
             .map_err(|e| HashError::Unexpected(e.into()))?;
         drop(waiting);
         let _running = Counted::new(IN_FLIGHT);
-        let span = tracing::debug_span!("bcrypt", otel.name = operation_name(operation), operation);
+        // Under a request only: start-up's dummy hash is no trace of its own.
+        let span = if tracing::Span::current().is_none() {
+            tracing::Span::none()
+        } else {
+            tracing::debug_span!("bcrypt", otel.name = operation_name(operation), operation)
+        };
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let started = Instant::now();

@@ -155,3 +155,27 @@ async fn a_request_without_a_traceparent_starts_a_trace_of_its_own() {
     assert_eq!(request.trace_id.len(), 16);
     assert_ne!(hex(&request.trace_id), "0".repeat(32));
 }
+
+#[tokio::test]
+async fn background_store_calls_are_no_traces_of_their_own() {
+    let db = TestDatabase::create().await;
+    let collector = Collector::start().await;
+    let mut service = traced_service(&db, &collector).await;
+    // The password version feed's heartbeat is a store call every half second, outside any request.
+    service
+        .wait_for_log("password version feed: listening", Duration::from_secs(10))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(service.ready_status().await, 200);
+    let spans = collector
+        .wait_for(Duration::from_secs(20), |spans| {
+            spans.iter().any(|s| s.name == "request")
+        })
+        .await;
+    let roots: Vec<&str> = spans
+        .iter()
+        .filter(|s| s.parent_span_id.is_empty())
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(roots, ["request"], "only requests start traces");
+}
