@@ -8,6 +8,7 @@ mod limits;
 mod load;
 mod report;
 mod report_file;
+mod scraper;
 mod service;
 mod table;
 mod workloads;
@@ -103,10 +104,25 @@ fn main() -> anyhow::Result<()> {
     ))?;
     std::thread::sleep(Duration::from_secs(1));
     report.idle_rss_kib = service.rss_kib()?;
-    let outcome = runtime.block_on(workloads::run_all(&service, &args, &mut report));
+    let outcome = runtime.block_on(async {
+        let scraper = scraper::Scraper::start(service.metrics.clone());
+        let outcome = workloads::run_all(&service, &args, &mut report).await;
+        report.scrapes = Some(scraper.finish().await);
+        outcome
+    });
     report.peak_rss_kib = service.peak_rss_kib()?;
     service.stop();
     outcome?;
+    if let Some(scrapes) = &report.scrapes {
+        let operations = scrapes.total("graphql_operation_duration_seconds_count");
+        if scrapes.failed > 0 || scrapes.answered == 0 || operations < 1.0 {
+            bail!(
+                "/metrics did not answer with the operation metrics during the run: {} answered, {} failed, {operations} operations counted",
+                scrapes.answered,
+                scrapes.failed
+            );
+        }
+    }
 
     report.note("measuring pgbench on the same queries");
     report.pgbench_point =

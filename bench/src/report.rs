@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use crate::load::Stats;
+use crate::scraper::Scrapes;
 use crate::table::{self, Align};
 use crate::{Args, BCRYPT_CLIENTS, BCRYPT_COST, CLIENTS};
 
@@ -19,6 +20,8 @@ pub struct Report {
     pub pgbench_list: f64,
     seeded: Option<(usize, Duration)>,
     workloads: Vec<(String, Stats)>,
+    /// What `/metrics` answered while the workloads ran.
+    pub scrapes: Option<Scrapes>,
 }
 
 impl Report {
@@ -33,6 +36,7 @@ impl Report {
             pgbench_list: 0.0,
             seeded: None,
             workloads: Vec::new(),
+            scrapes: None,
         }
     }
 
@@ -214,6 +218,17 @@ impl Report {
             "\nLimits measured in the same run: bcrypt {:.0} hashes/s at cost {BCRYPT_COST} on all cores; pgbench (prepared, {CLIENTS} clients) {:.0} TPS point select, {:.0} TPS 1,000-row select.",
             self.bcrypt_limit, self.pgbench_point, self.pgbench_list
         );
+        if let Some(scrapes) = &self.scrapes {
+            let _ = writeln!(
+                text,
+                "\nMetrics on (`AUTH_METRICS_ADDR`), `/metrics` scraped every second during the workloads: {} answered, {} failed. The last scrape counted {:.0} GraphQL operations, {:.0} store calls and {:.0} bcrypt runs.",
+                scrapes.answered,
+                scrapes.failed,
+                scrapes.total("graphql_operation_duration_seconds_count"),
+                scrapes.total("db_call_duration_seconds_count"),
+                scrapes.total("bcrypt_duration_seconds_count"),
+            );
+        }
         let targets: Vec<Vec<String>> = self
             .targets()
             .into_iter()

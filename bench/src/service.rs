@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 pub struct Service {
     child: Child,
     pub base: String,
+    /// `/metrics`: the benchmark runs with metrics on, as production does.
+    pub metrics: String,
     /// From spawning the process to the first 200 from `/api/ready`, with migrations already applied.
     pub ready_after: Duration,
 }
@@ -22,9 +24,8 @@ impl Service {
         bcrypt_cost: u32,
         log_level: &str,
     ) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let port = free_port()?;
+        let metrics_port = free_port()?;
         let started = Instant::now();
         let child = Command::new(bin)
             .env("PORT", port.to_string())
@@ -33,6 +34,7 @@ impl Service {
             .env("AUTH_JWT_SECRET", JWT_SECRET)
             .env("AUTH_BCRYPT_COST", bcrypt_cost.to_string())
             .env("AUTH_LOG_LEVEL", log_level)
+            .env("AUTH_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
             // The benchmark sends the same passwords at high rates on purpose.
             .env("AUTH_LOCKOUT_THRESHOLD", "1000")
             .stdout(Stdio::null())
@@ -44,6 +46,7 @@ impl Service {
         let mut service = Self {
             child,
             base,
+            metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
             ready_after: Duration::ZERO,
         };
         while started.elapsed() < Duration::from_secs(30) {
@@ -86,4 +89,10 @@ impl Service {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
