@@ -14,19 +14,49 @@ const RETRY_EVERY: Duration = Duration::from_millis(500);
 
 /// Whether the schema is up to date, shared with the readiness probe.
 #[derive(Debug, Clone)]
-pub struct Prepared(Arc<AtomicBool>);
+pub struct Prepared {
+    done: Arc<AtomicBool>,
+    /// Migrations are left to someone else (`<name> migrate`, run by a job before a rollout): the
+    /// readiness probe asks the database until they have run.
+    by_others: bool,
+}
 
 impl Prepared {
-    pub(crate) fn new(done: bool) -> Self {
-        Self(Arc::new(AtomicBool::new(done)))
+    /// Start-up migrates, now or once the database answers.
+    pub(crate) fn here() -> Self {
+        Self {
+            done: Arc::new(AtomicBool::new(false)),
+            by_others: false,
+        }
+    }
+
+    /// Another process migrates.
+    pub(crate) fn by_others() -> Self {
+        Self {
+            done: Arc::new(AtomicBool::new(false)),
+            by_others: true,
+        }
     }
 
     pub fn is_done(&self) -> bool {
-        self.0.load(Ordering::Acquire)
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// Whether the schema is up to date, asking the database when another process migrates; once it
+    /// is, it stays so.
+    pub(crate) async fn check(&self, pool: &PgStore, timeout: Duration) -> bool {
+        if self.is_done() {
+            return true;
+        }
+        if self.by_others && pool.has_every_migration(timeout).await {
+            self.set_done();
+            return true;
+        }
+        false
     }
 
     fn set_done(&self) {
-        self.0.store(true, Ordering::Release);
+        self.done.store(true, Ordering::Release);
     }
 }
 

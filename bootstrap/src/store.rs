@@ -41,9 +41,21 @@ impl Store {
             Storage::Postgres(settings) => {
                 let pool = connect_lazy(settings).context(env_name("database_url"))?;
                 tracing::info!(database = %describe(settings), "storing data in PostgreSQL");
-                let prepared = Prepared::new(!migrate);
+                let prepared = if migrate {
+                    Prepared::here()
+                } else {
+                    Prepared::by_others()
+                };
                 match migrations {
-                    Migrations::Skip => {}
+                    Migrations::Skip => {
+                        if !prepared.check(&pool, READINESS_TIMEOUT).await {
+                            tracing::warn!(
+                                "the database lacks migrations this build needs, or does not answer \
+                                 yet; /api/ready answers 503 until `{} migrate` has applied them",
+                                crate::service::NAME
+                            );
+                        }
+                    }
                     Migrations::Apply => prepare_postgres(settings, &pool).await?,
                     Migrations::ApplyWhenReachable => {
                         prepare_when_reachable(settings, &pool, &prepared).await?;
@@ -96,7 +108,7 @@ impl ReadinessProbe for Store {
     async fn is_ready(&self) -> bool {
         match self {
             Self::Postgres(pool, prepared) => {
-                prepared.is_done() && pool.ping(READINESS_TIMEOUT).await
+                prepared.check(pool, READINESS_TIMEOUT).await && pool.ping(READINESS_TIMEOUT).await
             }
             Self::Sqlite(store) => store.ping(READINESS_TIMEOUT).await,
         }

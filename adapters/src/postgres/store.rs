@@ -129,6 +129,26 @@ impl PgStore {
         Ok(after.saturating_sub(before))
     }
 
+    /// Whether every migration this build carries has been applied, asked within `timeout`: a service
+    /// that leaves migrating to a job (`RUN_MIGRATIONS=false`) must not take requests its schema cannot
+    /// serve yet. Migrations applied by a newer build do not matter.
+    pub async fn has_every_migration(&self, timeout: Duration) -> bool {
+        let known: Vec<i64> = MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .collect();
+        let applied = sqlx::query_scalar::<_, i64>(
+            "SELECT count(DISTINCT version) FROM _sqlx_migrations WHERE success AND version = ANY($1)",
+        )
+        .bind(&known)
+        .fetch_one(&self.pool);
+        match tokio::time::timeout(timeout, applied).await {
+            Ok(Ok(applied)) => usize::try_from(applied).is_ok_and(|n| n == known.len()),
+            _ => false,
+        }
+    }
+
     /// Whether the database answers a trivial query within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> bool {
         matches!(

@@ -11,6 +11,7 @@ mod hostile_input;
 mod http_rules;
 mod lifecycle;
 mod metrics;
+mod migrations_by_others;
 mod overload;
 mod rehash;
 mod revocation_race;
