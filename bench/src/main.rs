@@ -35,6 +35,9 @@ struct Args {
     /// `AUTH_LOG_LEVEL` for the service: its own default, so that the access log is paid for as in
     /// production.
     log_level: String,
+    /// `AUTH_METRICS_ADDR` set and `/metrics` scraped, as in production; `--metrics off` measures what
+    /// they cost.
+    metrics: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -45,6 +48,7 @@ fn args() -> anyhow::Result<Args> {
         duration: Duration::from_secs(15),
         warmup: Duration::from_secs(3),
         log_level: "info".to_owned(),
+        metrics: true,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -58,13 +62,20 @@ fn args() -> anyhow::Result<Args> {
             "--seconds" => args.duration = Duration::from_secs(value.parse()?),
             "--warmup-seconds" => args.warmup = Duration::from_secs(value.parse()?),
             "--log-level" => args.log_level = value,
+            "--metrics" => {
+                args.metrics = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => bail!("--metrics takes on or off, not {value}"),
+                }
+            }
             other => bail!("unknown flag {other}"),
         }
     }
     if args.auth_bin.is_empty() || args.database_url.is_empty() {
         bail!(
             "usage: bench --auth-bin PATH --database-url URL [--out FILE] [--seconds N] \
-             [--warmup-seconds N] [--log-level LEVEL]"
+             [--warmup-seconds N] [--log-level LEVEL] [--metrics on|off]"
         );
     }
     Ok(args)
@@ -89,6 +100,7 @@ fn main() -> anyhow::Result<()> {
             &args.database_url,
             BCRYPT_COST,
             &args.log_level,
+            args.metrics,
         ))?;
         starts.push(service.ready_after);
         service.stop();
@@ -101,13 +113,16 @@ fn main() -> anyhow::Result<()> {
         &args.database_url,
         BCRYPT_COST,
         &args.log_level,
+        args.metrics,
     ))?;
     std::thread::sleep(Duration::from_secs(1));
     report.idle_rss_kib = service.rss_kib()?;
     let outcome = runtime.block_on(async {
-        let scraper = scraper::Scraper::start(service.metrics.clone());
+        let scraper = service.metrics.clone().map(scraper::Scraper::start);
         let outcome = workloads::run_all(&service, &args, &mut report).await;
-        report.scrapes = Some(scraper.finish().await);
+        if let Some(scraper) = scraper {
+            report.scrapes = Some(scraper.finish().await);
+        }
         outcome
     });
     report.peak_rss_kib = service.peak_rss_kib()?;

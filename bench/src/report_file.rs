@@ -12,7 +12,7 @@ pub fn append(path: &str, args: &Args, table: &str) -> anyhow::Result<()> {
     let section = format!(
         "{START}\n## Latest run\n\n- date: {}\n- machine: {} cores, {}, {} GiB\n- commit: {}\n- command: `scripts/bench` \
          ({} s per workload after {} s of warm-up; the service logs at `{}`, its access log going to \
-         /dev/null)\n\n{table}\n{END}",
+         /dev/null; metrics {})\n\n{table}\n{END}",
         run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         std::thread::available_parallelism().map_or(1, usize::from),
         cpu_model(),
@@ -21,6 +21,11 @@ pub fn append(path: &str, args: &Args, table: &str) -> anyhow::Result<()> {
         args.duration.as_secs(),
         args.warmup.as_secs(),
         args.log_level,
+        if args.metrics {
+            "on, `/metrics` scraped every second"
+        } else {
+            "off"
+        },
     );
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let updated = match (existing.find(START), existing.find(END)) {

@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 pub struct Service {
     child: Child,
     pub base: String,
-    /// `/metrics`: the benchmark runs with metrics on, as production does.
-    pub metrics: String,
+    /// `/metrics`, unless the run measures the service without them.
+    pub metrics: Option<String>,
     /// From spawning the process to the first 200 from `/api/ready`, with migrations already applied.
     pub ready_after: Duration,
 }
@@ -23,18 +23,22 @@ impl Service {
         database_url: &str,
         bcrypt_cost: u32,
         log_level: &str,
+        metrics: bool,
     ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let metrics_port = free_port()?;
         let started = Instant::now();
-        let child = Command::new(bin)
+        let mut command = Command::new(bin);
+        if metrics {
+            command.env("AUTH_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"));
+        }
+        let child = command
             .env("PORT", port.to_string())
             .env("AUTH_HOST", "127.0.0.1")
             .env("AUTH_DATABASE_URL", database_url)
             .env("AUTH_JWT_SECRET", JWT_SECRET)
             .env("AUTH_BCRYPT_COST", bcrypt_cost.to_string())
             .env("AUTH_LOG_LEVEL", log_level)
-            .env("AUTH_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
             // The benchmark sends the same passwords at high rates on purpose.
             .env("AUTH_LOCKOUT_THRESHOLD", "1000")
             .stdout(Stdio::null())
@@ -46,7 +50,7 @@ impl Service {
         let mut service = Self {
             child,
             base,
-            metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
+            metrics: metrics.then(|| format!("http://127.0.0.1:{metrics_port}/metrics")),
             ready_after: Duration::ZERO,
         };
         while started.elapsed() < Duration::from_secs(30) {
