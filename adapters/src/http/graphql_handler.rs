@@ -18,6 +18,7 @@ use super::graphiql;
 use super::media_type::Media;
 use super::operation_metrics::{self, Operation};
 use super::problem::problem;
+use super::trace_context;
 use crate::graphql::RequestCredentials;
 use tracing::Instrument;
 
@@ -146,6 +147,7 @@ async fn execute<E: Executor>(
     headers: &HeaderMap,
     mut request: async_graphql::Request,
 ) -> Response {
+    let started = Instant::now();
     let observed = state.observe.metrics || state.observe.traces;
     // Parsed here only to be observed; the executor reuses the parsed document, so it is not parsed twice.
     let operation = if observed {
@@ -161,13 +163,14 @@ async fn execute<E: Executor>(
         .data(RequestCredentials::new(session_token(headers)))
         .data(client);
     let media = Media::negotiate(headers);
-    let span = tracing::debug_span!(
-        "graphql operation",
-        otel.name = format!("{} {}", operation.kind, operation.field.as_deref().unwrap_or("")).trim_end(),
-        graphql.operation.type = operation.kind,
-    );
-    let started = Instant::now();
-    let mut response = state.schema.execute(request).instrument(span).await;
+    let span = tracing::debug_span!("graphql operation", graphql.operation.type = operation.kind);
+    let mut response = state.schema.execute(request).instrument(span.clone()).await;
+    // Named once the answer shows whether the root field is one of the schema's, as metrics are: a
+    // client's made-up field names must not name spans either.
+    if state.observe.traces && !span.is_none() {
+        let field = operation_metrics::trusted_field(&operation, &response);
+        trace_context::rename(&span, format!("{} {field}", operation.kind));
+    }
     if state.observe.metrics {
         operation_metrics::record(&operation, &response, started.elapsed());
     }

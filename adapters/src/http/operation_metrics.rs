@@ -83,21 +83,30 @@ impl Operation {
     }
 }
 
+/// The root field, once the answer shows the operation ran; `none` when it was refused before.
+///
+/// Errors with a path come from resolvers, so execution ran, and only a validated document runs; an
+/// error without one is a refusal before execution (parse, limits, guards, validation, variables),
+/// when the names are still the client's.
+pub(super) fn trusted_field<'a>(
+    operation: &'a Operation,
+    response: &async_graphql::Response,
+) -> &'a str {
+    let executed = response.errors.iter().all(|e| !e.path.is_empty());
+    match (&operation.field, executed) {
+        (Some(field), true) => field,
+        _ => UNVALIDATED,
+    }
+}
+
 /// The labels one finished operation is recorded under.
 pub(super) fn labels(
     operation: &Operation,
     response: &async_graphql::Response,
 ) -> [(&'static str, String); 3] {
-    // Errors with a path come from resolvers, so execution ran, and only a validated document runs;
-    // an error without one is a refusal before execution, when the names are still the client's.
-    let executed = response.errors.iter().all(|e| !e.path.is_empty());
-    let field = match (&operation.field, executed) {
-        (Some(field), true) => field.clone(),
-        _ => UNVALIDATED.to_owned(),
-    };
     [
         ("operation", operation.kind.to_owned()),
-        ("field", field),
+        ("field", trusted_field(operation, response).to_owned()),
         ("code", result_code(response).to_owned()),
     ]
 }

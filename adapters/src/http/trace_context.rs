@@ -39,3 +39,9 @@ pub(super) fn join(span: &tracing::Span, headers: &HeaderMap) {
         span.record(TRACE_ID, tracing::field::display(span_context.trace_id()));
     }
 }
+
+/// Names the OpenTelemetry span behind `span`, which has already started (a tracing `otel.name`
+/// recorded now would be ignored).
+pub(super) fn rename(span: &tracing::Span, name: String) {
+    span.context().span().update_name(name);
+}

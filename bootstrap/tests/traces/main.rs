@@ -179,3 +179,34 @@ async fn background_store_calls_are_no_traces_of_their_own() {
         .collect();
     assert_eq!(roots, ["request"], "only requests start traces");
 }
+
+#[tokio::test]
+async fn a_made_up_root_field_never_names_a_span() {
+    let db = TestDatabase::create().await;
+    let collector = Collector::start().await;
+    let service = traced_service(&db, &collector).await;
+    let answer: serde_json::Value = service
+        .client
+        .post(format!("{}/graphql", service.base))
+        .json(&json!({ "query": "{ madeUpRootFieldName }" }))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let spans = collector
+        .wait_for(Duration::from_secs(20), |spans| {
+            spans.iter().any(|s| s.name == "query none")
+        })
+        .await;
+    let exported = format!("{spans:?}");
+    assert!(
+        !exported.contains("madeUpRootFieldName"),
+        "a client's field name in the exported spans"
+    );
+}
