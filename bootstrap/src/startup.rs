@@ -15,6 +15,9 @@ use crate::metrics::MetricsListener;
 use crate::store::{Migrations, Store};
 use crate::{Settings, service, telemetry};
 
+/// How long shutdown waits for the metrics listener's last scrapes once the API has drained.
+const METRICS_CLOSE: Duration = Duration::from_secs(2);
+
 /// What the service's modules give the server: who answers "who is calling", each module's part of
 /// the schema, and any HTTP routes of their own.
 pub struct Wiring {
@@ -155,11 +158,13 @@ impl Application {
             () = deadline => tracing::warn!("grace period elapsed with requests still in flight; stopping anyway"),
         }
         let _ = served_tx.send(true);
-        if let Some(metrics) = metrics {
-            match metrics.await {
-                Ok(Err(error)) => tracing::warn!(%error, "the metrics server failed"),
-                Err(error) => tracing::warn!(%error, "the metrics server stopped abnormally"),
-                Ok(Ok(())) => {}
+        if let Some(mut metrics) = metrics {
+            // A scraper that stops reading mid-answer would hold its connection, and shutdown, forever.
+            match tokio::time::timeout(METRICS_CLOSE, &mut metrics).await {
+                Ok(Ok(Err(error))) => tracing::warn!(%error, "the metrics server failed"),
+                Ok(Err(error)) => tracing::warn!(%error, "the metrics server stopped abnormally"),
+                Ok(Ok(Ok(()))) => {}
+                Err(_) => metrics.abort(),
             }
         }
         store.close().await;
