@@ -121,13 +121,15 @@ impl BcryptHasher {
         T: Send + 'static,
     {
         let waiting = Counted::new(WAITING);
-        let _permit = self
-            .permits
-            .acquire()
+        // Owned, and moved into the blocking task: a caller that goes away (a client that
+        // disconnects) stops waiting for the hash, but the hash runs on, holding its place and
+        // counted as running until it ends.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|e| HashError::Unexpected(e.into()))?;
         drop(waiting);
-        let _running = Counted::new(IN_FLIGHT);
+        let running = Counted::new(IN_FLIGHT);
         // Under a request only: start-up's dummy hash is no trace of its own.
         let span = if tracing::Span::current().is_none() {
             tracing::Span::none()
@@ -135,6 +137,7 @@ impl BcryptHasher {
             tracing::debug_span!("bcrypt", otel.name = operation_name(operation), operation)
         };
         tokio::task::spawn_blocking(move || {
+            let _held = (permit, running);
             let _entered = span.enter();
             let started = Instant::now();
             let outcome = work();
