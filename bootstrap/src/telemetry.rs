@@ -8,6 +8,7 @@
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{SpanExporter, WithExportConfig};
@@ -37,6 +38,11 @@ const SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 /// The one protocol this build exports with.
 const HTTP_PROTOBUF: &str = "http/protobuf";
 
+/// How long stopping waits to send the last spans: a collector that is down must not eat the pod's
+/// grace period, which the request drain needs.
+const LAST_SPANS: Duration = Duration::from_secs(2);
+const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
+
 static TRACING: AtomicBool = AtomicBool::new(false);
 
 /// Whether spans are exported: the HTTP layer then joins callers' traces and logs trace ids.
@@ -54,7 +60,7 @@ pub struct Telemetry {
 impl Drop for Telemetry {
     fn drop(&mut self) {
         if let Some(provider) = self.traces.take()
-            && let Err(error) = provider.shutdown()
+            && let Err(error) = provider.shutdown_with_timeout(LAST_SPANS)
         {
             tracing::warn!(%error, "could not send the last spans to the collector");
         }
@@ -67,6 +73,13 @@ impl Drop for Telemetry {
 /// # Errors
 /// When a variable asks for what this build cannot do; the message names the variable.
 pub fn otlp_endpoint(env: impl Fn(&str) -> Option<String>) -> Result<Option<String>, String> {
+    let endpoint = [OTLP_TRACES_ENDPOINT, OTLP_ENDPOINT]
+        .into_iter()
+        .find_map(|key| env(key).filter(|e| !e.trim().is_empty()).map(|e| (key, e)));
+    // Without an endpoint traces are off, and a protocol set for other programs is none of ours.
+    let Some((key, endpoint)) = endpoint else {
+        return Ok(None);
+    };
     for key in [OTLP_TRACES_PROTOCOL, OTLP_PROTOCOL] {
         if let Some(protocol) = env(key).filter(|p| !p.trim().is_empty()) {
             if protocol.trim() != HTTP_PROTOBUF {
@@ -77,12 +90,6 @@ pub fn otlp_endpoint(env: impl Fn(&str) -> Option<String>) -> Result<Option<Stri
             break;
         }
     }
-    let endpoint = [OTLP_TRACES_ENDPOINT, OTLP_ENDPOINT]
-        .into_iter()
-        .find_map(|key| env(key).filter(|e| !e.trim().is_empty()).map(|e| (key, e)));
-    let Some((key, endpoint)) = endpoint else {
-        return Ok(None);
-    };
     if !endpoint.starts_with("http://") {
         return Err(format!(
             "{key} must be an http:// URL (a collector beside the service); this build has no TLS \
@@ -148,7 +155,13 @@ fn tracer_provider() -> Result<SdkTracerProvider, String> {
         .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
         .build()
         .map_err(|e| format!("could not set up the OTLP exporter: {e}"))?;
-    let resource = if std::env::var_os(SERVICE_NAME).is_some() {
+    let named_by_env = std::env::var_os(SERVICE_NAME).is_some()
+        || std::env::var(RESOURCE_ATTRIBUTES).is_ok_and(|attributes| {
+            attributes
+                .split(',')
+                .any(|a| a.trim().starts_with("service.name="))
+        });
+    let resource = if named_by_env {
         Resource::builder().build()
     } else {
         Resource::builder().with_service_name(service::NAME).build()
@@ -210,8 +223,17 @@ mod tests {
             assert!(refused.starts_with(OTLP_PROTOCOL), "{refused}");
             assert!(refused.contains(HTTP_PROTOBUF), "{refused}");
         }
-        let refused = endpoint(&[(OTLP_TRACES_PROTOCOL, "grpc")]).expect_err("traces protocol");
+        let refused = endpoint(&[
+            (OTLP_ENDPOINT, "http://collector:4318"),
+            (OTLP_TRACES_PROTOCOL, "grpc"),
+        ])
+        .expect_err("traces protocol");
         assert!(refused.starts_with(OTLP_TRACES_PROTOCOL), "{refused}");
+        assert_eq!(
+            endpoint(&[(OTLP_PROTOCOL, "grpc")]),
+            Ok(None),
+            "with traces off, another program's protocol is no reason to refuse to start"
+        );
         assert_eq!(
             endpoint(&[
                 (OTLP_ENDPOINT, "http://collector:4318"),
