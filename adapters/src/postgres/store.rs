@@ -145,7 +145,12 @@ impl PgStore {
         .fetch_one(&self.pool);
         match tokio::time::timeout(timeout, applied).await {
             Ok(Ok(applied)) => usize::try_from(applied).is_ok_and(|n| n == known.len()),
-            _ => false,
+            Ok(Err(error)) => {
+                // Not "unmigrated": a role that may not read the table would stay unready for good.
+                tracing::warn!(%error, "could not read which migrations are applied; not ready");
+                false
+            }
+            Err(_) => false,
         }
     }
 
