@@ -34,12 +34,10 @@ pub(crate) fn stored_count<T: TryFrom<u32>>(count: u32) -> Result<T, RepositoryE
     })
 }
 
-/// This process's waiters for busy accounts, queued per account: only the first asks the store, the
-/// rest wait their turn in order. So a burst on one account costs the store one question per replica
-/// at a time, not one per waiter, and the check that has waited longest goes next.
 /// Password checks refused unmade, by why: `locked` or `busy`.
 const REFUSED: &str = "password_checks_refused_total";
-/// Accounts that a failed check locked.
+/// Locks that a failed check began (a lock that checks of a vanished replica begin as they expire
+/// is not counted).
 const LOCKOUTS: &str = "account_lockouts_total";
 
 /// `record` resolved with a check's outcome, and whether that began a lock.
@@ -64,6 +62,9 @@ pub(crate) fn count_lockout(began: Result<bool, RepositoryError>) -> Result<(), 
     Ok(())
 }
 
+/// This process's waiters for busy accounts, queued per account: only the first asks the store, the
+/// rest wait their turn in order. So a burst on one account costs the store one question per replica
+/// at a time, not one per waiter, and the check that has waited longest goes next.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct BusyAccounts {
     queues: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,

@@ -27,6 +27,10 @@ pub enum TestStore {
 pub struct TestApp {
     pub address: String,
     /// `/metrics`, when the settings serve it.
+    #[allow(
+        dead_code,
+        reason = "read by the metrics test binary, which shares these helpers"
+    )]
     pub metrics: Option<String>,
     pub store: TestStore,
     pub client: reqwest::Client,

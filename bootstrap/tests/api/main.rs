@@ -10,7 +10,6 @@ mod helpers;
 mod hostile_input;
 mod http_rules;
 mod lifecycle;
-mod metrics;
 mod migrations_by_others;
 mod overload;
 mod rehash;
