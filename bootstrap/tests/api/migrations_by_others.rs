@@ -49,3 +49,20 @@ async fn a_replica_that_leaves_migrating_to_a_job_is_ready_once_the_job_has_run(
     );
     assert_eq!(ready_status(&app).await, 200);
 }
+
+#[tokio::test]
+async fn a_replica_of_an_older_build_stays_ready_on_a_newer_schema() {
+    let app = TestApp::spawn().await;
+    // A newer build's job has applied a migration this build does not carry.
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         SELECT max(version) + 1, 'from a newer build', true, '\\x00'::bytea, 0 FROM _sqlx_migrations",
+    )
+    .execute(&app.pg().pool)
+    .await
+    .expect("a newer migration recorded");
+    let replica = app
+        .spawn_replica(|s| s.database.run_migrations = false)
+        .await;
+    assert_eq!(ready_status(&replica).await, 200);
+}
